@@ -1,0 +1,86 @@
+"""Reading translated fields with an honest fallback.
+
+modeltranslation stores one column per language (`title_en`, `title_fr`, ...). Pages need to
+know not only the text to show but which language it is in, so that fallback text can be
+marked `lang="en"` and announced to the visitor.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
+
+
+def normalise_language(code: str | None) -> str:
+    """A supported language code for `code`, or the default language."""
+    if code:
+        code = code.lower()
+        if code in LANGUAGE_NAMES:
+            return code
+        base = code.split("-")[0]
+        if base in LANGUAGE_NAMES:
+            return base
+        if base == "zh":
+            return "zh-hans"
+    return settings.LANGUAGE_CODE
+
+
+def is_rtl(code: str) -> bool:
+    return normalise_language(code) in settings.LANGUAGES_BIDI
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    text: str
+    language: str
+    requested: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return bool(self.text) and self.language != self.requested
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if is_rtl(self.language) else "ltr"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def fallback_order(requested: str, original: str | None = None) -> list[str]:
+    order = [requested, settings.LANGUAGE_CODE]
+    if original:
+        order.append(original)
+    order.extend(LANGUAGE_CODES)
+    seen: list[str] = []
+    for code in order:
+        if code not in seen:
+            seen.append(code)
+    return seen
+
+
+def localized(obj, field: str, language: str | None = None, original: str | None = None):
+    """The value of a translated `field` in `language`, else English, else the original.
+
+    Returns a LocalizedText saying which language the text is actually in.
+    """
+    requested = normalise_language(language or translation.get_language())
+    for code in fallback_order(requested, original):
+        value = getattr(obj, build_localized_fieldname(field, code), None)
+        if value:
+            return LocalizedText(value, code, requested)
+    return LocalizedText("", requested, requested)
+
+
+def languages_with(obj, field: str) -> list[str]:
+    """The language codes in which `field` has a translation, in settings order."""
+    return [
+        code for code in LANGUAGE_CODES if getattr(obj, build_localized_fieldname(field, code), "")
+    ]

@@ -1,0 +1,38 @@
+import hashlib
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from resource_centre.publishing import Publishable, PublishableQuerySet
+from resource_centre.richtext import RichTextField
+
+
+class SiteMessageQuerySet(PublishableQuerySet):
+    def current(self):
+        """The newest public message, or None."""
+        return self.published().order_by("-published_at", "-id").first()
+
+
+class SiteMessage(Publishable):
+    """A site-wide banner ("Updating the Resource Centre Digital Platform") visitors can hide."""
+
+    title = models.CharField(_("title"), max_length=200)
+    body = RichTextField(_("message"))
+    link_url = models.URLField(_("link address"), blank=True)
+    link_label = models.CharField(_("link label"), max_length=80, blank=True)
+
+    objects = SiteMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("site message")
+        verbose_name_plural = _("site messages")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the message is edited, so a hidden message shows again."""
+        stamp = f"{self.pk}:{self.updated_at.isoformat() if self.updated_at else ''}"
+        return hashlib.sha256(stamp.encode()).hexdigest()[:12]

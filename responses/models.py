@@ -1,0 +1,97 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from resource_centre.i18n import localized
+from stories.models import Item, ItemQuerySet, Kind
+
+
+class Issue(models.Model):
+    """A human-rights issue a response concerns (e.g. "Privacy", "Surveillance")."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["name"]
+
+    def __str__(self):
+        return str(localized(self, "name"))
+
+
+class Outcome(models.TextChoices):
+    RESPONDED = "responded", _("Responded")
+    DECLINED = "declined", _("Declined to respond")
+    NO_RESPONSE = "no_response", _("Did not respond")
+
+
+class CompanyResponseQuerySet(ItemQuerySet):
+    def record(self):
+        """Counts of requests, responses and declines, for a company's response record."""
+        return self.aggregate(
+            requests=Count("pk"),
+            responded=Count("pk", filter=Q(outcome=Outcome.RESPONDED)),
+            declined=Count("pk", filter=Q(outcome=Outcome.DECLINED)),
+            no_response=Count("pk", filter=Q(outcome=Outcome.NO_RESPONSE)),
+        )
+
+
+class CompanyResponse(Item):
+    """A company's answer (or refusal, or silence) to the centre's request for comment.
+
+    The item's `body` holds the response text; `countries` are the countries of the
+    alleged abuse, distinct from the company's headquarters.
+    """
+
+    KIND = Kind.RESPONSE
+
+    company = models.ForeignKey(
+        "companies.Company", verbose_name=_("company"), on_delete=models.PROTECT,
+        related_name="responses",
+    )
+    responds_to = models.ForeignKey(
+        Item, verbose_name=_("responds to"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="company_responses",
+        help_text=_("The story or article the company was asked about."),
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.RESPONDED
+    )
+    requested_on = models.DateField(_("date requested"))
+    responded_on = models.DateField(_("date of response"), null=True, blank=True)
+    document_url = models.URLField(_("full response document"), max_length=1000, blank=True)
+    issues = models.ManyToManyField(
+        Issue, verbose_name=_("issues"), related_name="responses", blank=True
+    )
+
+    objects = CompanyResponseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("company response")
+        verbose_name_plural = _("company responses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(responded_on__isnull=True) | Q(responded_on__gte=models.F("requested_on")),
+                name="response_not_before_request",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="responded") | Q(responded_on__isnull=False),
+                name="responded_has_response_date",
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("responses:response_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.outcome == Outcome.RESPONDED and not self.responded_on:
+            raise ValidationError({"responded_on": _("Give the date the company responded.")})
+        if self.responded_on and self.requested_on and self.responded_on < self.requested_on:
+            raise ValidationError(
+                {"responded_on": _("The response cannot come before the request.")}
+            )

@@ -1,0 +1,97 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.utils import timezone, translation
+
+from resource_centre.publishing import Status
+from stories.models import Article, Item, Kind, Topic
+from tests.factories import (
+    ArticleFactory,
+    CompanyResponseFactory,
+    StoryFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_excludes_drafts_and_scheduled_items():
+    public = ArticleFactory(title="Public")
+    ArticleFactory(title="Draft", status=Status.DRAFT)
+    ArticleFactory(title="Scheduled", published_at=timezone.now() + dt.timedelta(hours=1))
+
+    assert list(Item.objects.published()) == [public.item_ptr]
+    assert list(Article.objects.published()) == [public]
+
+
+def test_scheduled_item_becomes_public_when_its_time_comes():
+    soon = timezone.now() + dt.timedelta(minutes=5)
+    article = ArticleFactory(published_at=soon)
+    assert not Item.objects.published().filter(pk=article.pk).exists()
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - dt.timedelta(seconds=1))
+    assert Item.objects.published().filter(pk=article.pk).exists()
+
+
+def test_items_are_newest_first_with_id_as_tie_breaker():
+    moment = timezone.now() - dt.timedelta(days=2)
+    first = ArticleFactory(published_at=moment)
+    second = StoryFactory(published_at=moment)
+    newest = ArticleFactory(published_at=moment + dt.timedelta(hours=1))
+
+    assert list(Item.objects.published().values_list("pk", flat=True)) == [
+        newest.pk, second.pk, first.pk,
+    ]
+
+
+def test_each_subclass_records_its_kind():
+    assert ArticleFactory().kind == Kind.ARTICLE
+    assert StoryFactory().kind == Kind.STORY
+    assert CompanyResponseFactory().kind == Kind.RESPONSE
+
+
+def test_topic_items_include_sub_topics():
+    parent = TopicFactory(title="Technology and Human Rights")
+    child = TopicFactory(title="Digital Freedom", parent=parent)
+    on_child = ArticleFactory(topics=[child])
+    ArticleFactory()  # on no topic
+
+    assert list(Item.objects.published().for_topic(parent)) == [on_child.item_ptr]
+
+
+def test_topic_cannot_be_its_own_ancestor():
+    parent = TopicFactory()
+    child = TopicFactory(parent=parent)
+    parent.parent = child
+    with pytest.raises(ValidationError):
+        parent.full_clean()
+
+
+def test_slug_is_unique():
+    ArticleFactory(slug="same")
+    with pytest.raises(IntegrityError):
+        ArticleFactory(slug="same")
+
+
+def test_translated_title_falls_back_to_english():
+    article = ArticleFactory(title_en="Spyware targets clergy", title_fr="")
+    with translation.override("fr"):
+        shown = Article.objects.get(pk=article.pk).display_title
+    assert shown.text == "Spyware targets clergy"
+    assert shown.language == "en"
+    assert shown.is_fallback
+
+
+def test_item_only_in_japanese_still_has_a_title_in_english():
+    article = ArticleFactory(title_en="", title_ja="テクノロジーと人権", original_language="ja")
+    with translation.override("en"):
+        shown = Article.objects.get(pk=article.pk).display_title
+    assert shown.text == "テクノロジーと人権"
+    assert shown.language == "ja"
+
+
+def test_topic_status_uses_the_same_published_rule():
+    TopicFactory(status=Status.DRAFT)
+    live = TopicFactory()
+    assert list(Topic.objects.published()) == [live]
