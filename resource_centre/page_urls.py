@@ -1,0 +1,3 @@
+"""Site-wide pages under the language prefix: home, hiding the site message."""
+
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Language-neutral addresses: sitemap.xml, robots.txt."""
+
+app_name = "site"
+urlpatterns = []
