@@ -14,6 +14,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("resource_centre.page_urls")),
     path("", include("stories.urls")),
+    path("", include("stories.search_urls")),
     path("companies/", include("companies.urls")),
     path("responses/", include("responses.urls")),
     path("feeds/", include("feeds.urls")),

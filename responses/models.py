@@ -50,11 +50,17 @@ class CompanyResponse(Item):
     KIND = Kind.RESPONSE
 
     company = models.ForeignKey(
-        "companies.Company", verbose_name=_("company"), on_delete=models.PROTECT,
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
         related_name="responses",
     )
     responds_to = models.ForeignKey(
-        Item, verbose_name=_("responds to"), on_delete=models.SET_NULL, null=True, blank=True,
+        Item,
+        verbose_name=_("responds to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="company_responses",
         help_text=_("The story or article the company was asked about."),
     )
@@ -75,7 +81,8 @@ class CompanyResponse(Item):
         verbose_name_plural = _("company responses")
         constraints = [
             models.CheckConstraint(
-                condition=Q(responded_on__isnull=True) | Q(responded_on__gte=models.F("requested_on")),
+                condition=Q(responded_on__isnull=True)
+                | Q(responded_on__gte=models.F("requested_on")),
                 name="response_not_before_request",
             ),
             models.CheckConstraint(

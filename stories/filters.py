@@ -18,12 +18,18 @@ class ItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=200)
     kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=Kind.choices)
     topic = django_filters.ModelMultipleChoiceFilter(
-        label=_("Topic"), field_name="topics", to_field_name="slug",
-        queryset=Topic.objects.published(), distinct=True,
+        label=_("Topic"),
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.published(),
+        distinct=True,
     )
     company = django_filters.ModelMultipleChoiceFilter(
-        label=_("Company"), field_name="companies", to_field_name="slug",
-        queryset=Company.objects.published(), distinct=True,
+        label=_("Company"),
+        field_name="companies",
+        to_field_name="slug",
+        queryset=Company.objects.published(),
+        distinct=True,
     )
     country = django_filters.ChoiceFilter(
         label=_("Country"), choices=list(countries), method="filter_country"
@@ -32,15 +38,22 @@ class ItemFilter(django_filters.FilterSet):
         label=_("Original language"), field_name="original_language", choices=settings.LANGUAGES
     )
     tag = django_filters.ModelMultipleChoiceFilter(
-        label=_("Tag"), field_name="tags", to_field_name="slug", queryset=Tag.objects.all(),
+        label=_("Tag"),
+        field_name="tags",
+        to_field_name="slug",
+        queryset=Tag.objects.all(),
         distinct=True,
     )
     date_from = django_filters.DateFilter(
-        label=_("From"), field_name="published_at", lookup_expr="date__gte",
+        label=_("From"),
+        field_name="published_at",
+        lookup_expr="date__gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), field_name="published_at", lookup_expr="date__lte",
+        label=_("To"),
+        field_name="published_at",
+        lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

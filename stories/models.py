@@ -137,14 +137,10 @@ class ItemQuerySet(PublishableQuerySet):
     def for_topic(self, topic):
         """Items on `topic` or any of its sub-topics."""
         ids = topic.descendant_ids()
-        return self.filter(
-            pk__in=Item.objects.filter(topics__in=ids).values("pk")
-        )
+        return self.filter(pk__in=Item.objects.filter(topics__in=ids).values("pk"))
 
     def for_company(self, company):
-        return self.filter(
-            Q(companies=company) | Q(companyresponse__company=company)
-        ).distinct()
+        return self.filter(Q(companies=company) | Q(companyresponse__company=company)).distinct()
 
     def of_kind(self, *kinds):
         return self.filter(kind__in=kinds)
@@ -251,7 +247,9 @@ class Article(Item):
     author = models.CharField(_("author(s)"), max_length=300, blank=True)
     publication = models.CharField(_("publication"), max_length=200, blank=True)
     original_headline = models.CharField(
-        _("original headline"), max_length=400, blank=True,
+        _("original headline"),
+        max_length=400,
+        blank=True,
         help_text=_("The headline as the source published it, quoted in lists."),
     )
     original_published_on = models.DateField(_("original publication date"), null=True, blank=True)
@@ -266,7 +264,7 @@ class Article(Item):
 
     @property
     def byline(self):
-        """"Stephanie Kirchgaessner & Jennifer Rankin, The Guardian" in the visitor's language."""
+        """ "Stephanie Kirchgaessner & Jennifer Rankin, The Guardian" in the visitor's language."""
         parts = [
             str(localized(self, "author", original=self.original_language)),
             str(localized(self, "publication", original=self.original_language)),
@@ -337,7 +335,9 @@ class Statement(Item):
 
 class Signatory(models.Model):
     statement = models.ForeignKey(
-        Statement, verbose_name=_("statement"), on_delete=models.CASCADE,
+        Statement,
+        verbose_name=_("statement"),
+        on_delete=models.CASCADE,
         related_name="signatories",
     )
     name = models.CharField(_("organisation"), max_length=300)
@@ -350,7 +350,9 @@ class Signatory(models.Model):
         ordering = ["position", "name", "id"]
         indexes = [models.Index(fields=["statement", "name"], name="signatory_by_name")]
         constraints = [
-            models.UniqueConstraint(fields=["statement", "name"], name="signatory_once_per_statement")
+            models.UniqueConstraint(
+                fields=["statement", "name"], name="signatory_once_per_statement"
+            )
         ]
 
     def __str__(self):

@@ -10,8 +10,15 @@ class TagTranslationOptions(TranslationOptions):
 
 @register(Topic)
 class TopicTranslationOptions(TranslationOptions):
-    fields = ("title", "intro", "summary", "image_alt", "image_credit", "quote",
-              "quote_attribution")
+    fields = (
+        "title",
+        "intro",
+        "summary",
+        "image_alt",
+        "image_credit",
+        "quote",
+        "quote_attribution",
+    )
 
 
 @register(Item)

@@ -30,7 +30,9 @@ def test_scheduled_item_becomes_public_when_its_time_comes():
     soon = timezone.now() + dt.timedelta(minutes=5)
     article = ArticleFactory(published_at=soon)
     assert not Item.objects.published().filter(pk=article.pk).exists()
-    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - dt.timedelta(seconds=1))
+    Article.objects.filter(pk=article.pk).update(
+        published_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert Item.objects.published().filter(pk=article.pk).exists()
 
 
@@ -41,7 +43,9 @@ def test_items_are_newest_first_with_id_as_tie_breaker():
     newest = ArticleFactory(published_at=moment + dt.timedelta(hours=1))
 
     assert list(Item.objects.published().values_list("pk", flat=True)) == [
-        newest.pk, second.pk, first.pk,
+        newest.pk,
+        second.pk,
+        first.pk,
     ]
 
 
