@@ -1,7 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from resource_centre.i18n import localized
@@ -90,9 +89,6 @@ class CompanyResponse(Item):
                 name="responded_has_response_date",
             ),
         ]
-
-    def get_absolute_url(self):
-        return reverse("responses:response_detail", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()

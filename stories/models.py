@@ -123,6 +123,15 @@ class Kind(models.TextChoices):
     STATEMENT = "statement", _("Statement")
 
 
+# The URL name of each kind's detail page.
+KIND_URL_NAMES = {
+    Kind.ARTICLE: "stories:article_detail",
+    Kind.STORY: "stories:story_detail",
+    Kind.RESPONSE: "responses:response_detail",
+    Kind.OPINION: "stories:opinion_detail",
+    Kind.STATEMENT: "stories:statement_detail",
+}
+
 # The one-to-one accessor on Item for each kind's own table.
 KIND_ACCESSORS = {
     Kind.ARTICLE: "article",
@@ -203,10 +212,9 @@ class Item(Publishable):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        specific = self.specific
-        if specific is self:
-            return reverse("stories:item_detail", kwargs={"slug": self.slug})
-        return specific.get_absolute_url()
+        """The detail page of this item's kind, from `kind` and `slug` alone (no query)."""
+        name = KIND_URL_NAMES.get(self.kind or self.KIND, "stories:item_detail")
+        return reverse(name, kwargs={"slug": self.slug})
 
     @property
     def specific(self):
@@ -259,9 +267,6 @@ class Article(Item):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 
-    def get_absolute_url(self):
-        return reverse("stories:article_detail", kwargs={"slug": self.slug})
-
     @property
     def byline(self):
         """ "Stephanie Kirchgaessner & Jennifer Rankin, The Guardian" in the visitor's language."""
@@ -289,9 +294,6 @@ class Story(Item):
         verbose_name = _("story")
         verbose_name_plural = _("stories")
 
-    def get_absolute_url(self):
-        return reverse("stories:story_detail", kwargs={"slug": self.slug})
-
 
 class Opinion(Item):
     """A blog post by a named author."""
@@ -306,9 +308,6 @@ class Opinion(Item):
     class Meta:
         verbose_name = _("opinion")
         verbose_name_plural = _("opinions")
-
-    def get_absolute_url(self):
-        return reverse("stories:opinion_detail", kwargs={"slug": self.slug})
 
     @property
     def byline(self):
@@ -328,9 +327,6 @@ class Statement(Item):
     class Meta:
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
-
-    def get_absolute_url(self):
-        return reverse("stories:statement_detail", kwargs={"slug": self.slug})
 
 
 class Signatory(models.Model):
