@@ -1,0 +1,34 @@
+from django.contrib.sitemaps import Sitemap
+
+from stories.models import Item, Topic
+
+
+class I18nSitemap(Sitemap):
+    """Every page in every language, each with its hreflang alternates and x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class TopicSitemap(I18nSitemap):
+    changefreq = "daily"
+    priority = 0.8
+
+    def items(self):
+        return Topic.objects.published().order_by("id")
+
+    def lastmod(self, topic):
+        return topic.updated_at
+
+
+class ItemSitemap(I18nSitemap):
+    changefreq = "weekly"
+    priority = 0.6
+    limit = 2000
+
+    def items(self):
+        return Item.objects.published().only("id", "kind", "slug", "updated_at").order_by("id")
+
+    def lastmod(self, item):
+        return item.updated_at
