@@ -1,0 +1,127 @@
+"""Settings come from the environment, with production-safe defaults.
+
+Each case imports the settings module in a fresh interpreter with a controlled environment.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import json
+from django.conf import settings
+import django
+django.setup()
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+    "ENGINE": settings.DATABASES["default"]["ENGINE"],
+    "NAME": str(settings.DATABASES["default"]["NAME"]),
+    "CACHE": settings.CACHES["default"]["BACKEND"],
+    "STATIC": settings.STORAGES["staticfiles"]["BACKEND"],
+    "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
+    "TIME_ZONE": settings.TIME_ZONE,
+}))
+"""
+
+
+def run_settings(env: dict, code: str = PROBE) -> subprocess.CompletedProcess:
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CACHE_URL"}
+    }
+    clean.update(env, DJANGO_SETTINGS_MODULE="resource_centre.settings")
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def read(env: dict) -> dict:
+    result = run_settings(env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_settings({})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_defaults_are_safe():
+    values = read({"SECRET_KEY": "x" * 50})
+    assert values["DEBUG"] is False
+    assert values["ALLOWED_HOSTS"] == []
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["STATIC"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_local_serving_is_convenient_with_debug():
+    values = read({"DEBUG": "true"})
+    assert values["DEBUG"] is True
+    assert "127.0.0.1" in values["ALLOWED_HOSTS"]
+    assert values["ENGINE"] == "django.db.backends.sqlite3"
+    assert values["NAME"].endswith("db.sqlite3")
+
+
+def test_database_cache_hosts_and_time_zone_come_from_the_environment():
+    values = read(
+        {
+            "SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/resource_centre",
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
+            "ALLOWED_HOSTS": "example.org,www.example.org",
+            "TIME_ZONE": "Europe/London",
+        }
+    )
+    assert values["ENGINE"] == "django.db.backends.postgresql"
+    assert values["NAME"] == "resource_centre"
+    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["ALLOWED_HOSTS"] == ["example.org", "www.example.org"]
+    assert values["TIME_ZONE"] == "Europe/London"
+
+
+def test_unknown_cache_scheme_is_refused():
+    result = run_settings({"SECRET_KEY": "x" * 50, "CACHE_URL": "memcached://nowhere"})
+    assert result.returncode != 0
+    assert "Unsupported CACHE_URL" in result.stderr
+
+
+def test_redis_cache_round_trip():
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.cache import cache\n"
+        "cache.set('rc-probe', 'ok', 30)\n"
+        "print(cache.get('rc-probe'))\n"
+    )
+    result = run_settings({"SECRET_KEY": "x" * 50, "CACHE_URL": "redis://127.0.0.1:6379/15"}, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+@pytest.mark.slow_build
+def test_static_files_build_with_hashed_names(tmp_path):
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('collectstatic', interactive=False, verbosity=0)\n"
+    )
+    env = {"SECRET_KEY": "x" * 50, "STATIC_ROOT": str(tmp_path)}
+    result = run_settings(env, code)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    assert manifest["paths"], "the manifest lists hashed files"
+    hashed = next(iter(manifest["paths"].values()))
+    assert (tmp_path / hashed).exists()
