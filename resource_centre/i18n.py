@@ -84,3 +84,21 @@ def languages_with(obj, field: str) -> list[str]:
     return [
         code for code in LANGUAGE_CODES if getattr(obj, build_localized_fieldname(field, code), "")
     ]
+
+
+class LocalizedFields:
+    """Every translated field of `obj` as LocalizedText, read on demand: templates write
+    `{{ text.title }}` and `{{ text.title|lang_attrs }}` instead of calling `localized()`."""
+
+    def __init__(self, obj, language: str | None = None):
+        self._obj = obj
+        self._language = language
+        self._cache: dict[str, LocalizedText] = {}
+
+    def __getitem__(self, field: str) -> LocalizedText:
+        if field.startswith("_"):
+            raise KeyError(field)
+        if field not in self._cache:
+            original = getattr(self._obj, "original_language", None)
+            self._cache[field] = localized(self._obj, field, self._language, original)
+        return self._cache[field]

@@ -145,6 +145,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Our own date formats where Django's differ from the centre's ("4 August 2020").
+FORMAT_MODULE_PATH = ["resource_centre.formats"]
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",)}

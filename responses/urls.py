@@ -1,2 +1,10 @@
+from django.urls import re_path
+
+from responses import views
+
 app_name = "responses"
-urlpatterns = []
+urlpatterns = [
+    re_path(
+        r"^(?P<slug>[-\w]+)/$", views.CompanyResponseDetailView.as_view(), name="response_detail"
+    ),
+]

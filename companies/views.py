@@ -1,0 +1,52 @@
+"""The company index and each company's profile with its response record."""
+
+from django.views.generic import DetailView, ListView
+
+from companies.models import Company
+from resource_centre.views import PublicOrPreviewMixin
+from responses.models import CompanyResponse
+from stories.models import Item
+from stories.results import paginate
+from stories.views import ResultListMixin
+
+COMPANIES_PER_PAGE = 100
+
+
+class CompanyListView(ListView):
+    """Every public company, A to Z, with its sectors."""
+
+    template_name = "companies/company_list.html"
+    context_object_name = "companies"
+    paginate_by = COMPANIES_PER_PAGE
+
+    def get_queryset(self):
+        return Company.objects.published().prefetch_related("sectors").order_by("name", "id")
+
+    def paginate_queryset(self, queryset, page_size):
+        page = paginate(self.request, queryset, page_size)
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
+
+class CompanyDetailView(ResultListMixin, PublicOrPreviewMixin, DetailView):
+    """A company's profile: sectors, headquarters, website, response record and every public
+    item naming it, newest first."""
+
+    model = Company
+    feed_route = "company"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().prefetch_related("sectors")
+
+    def get_result_queryset(self):
+        return Item.objects.published().for_company(self.object)
+
+    def get_feed_title(self):
+        return self.object.name
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = CompanyResponse.objects.published().filter(company=self.object).record()
+        requests = record["requests"]
+        record["rate"] = round(100 * record["responded"] / requests) if requests else None
+        context["record"] = record
+        return context
