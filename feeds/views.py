@@ -1,18 +1,201 @@
-# Placeholder until the feeds work (issue 4) lands: the URL names exist so pages can link.
-from django.http import Http404
+"""RSS and Atom feeds of the latest items, a topic, a company, and any result list.
+
+Each feed starts from the same published() queryset as its page and goes through the same
+`filter_items()`, so "Get RSS feed of these results" holds exactly the items of the list,
+in the list's order. The language is the URL's (`/fr/feeds/...` is in French).
+"""
+
+import re
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
+
+from companies.models import Company
+from feeds.conditional import feed_validators, has_validators, is_not_modified, set_validators
+from feeds.syndication import CONTENT_TYPES, EPOCH, FeedInfo, attach_tags, build_feed
+from resource_centre.i18n import localized, normalise_language
+from stories.filters import filter_items
+from stories.models import Item, Topic
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+# Query parameters that shape the feed, not the list it holds.
+NOT_FILTERS = ("page", "limit", "format")
+LIMIT_PATTERN = re.compile(r"[0-9]{1,3}")
+DESCRIPTION_WORDS = 40
 
 
+class BadFeedRequest(Exception):
+    pass
+
+
+def feed_limit(request) -> int:
+    """`?limit=` (1 to 200), 50 when absent; anything else is a bad request."""
+    values = request.GET.getlist("limit")
+    if not values:
+        return DEFAULT_LIMIT
+    value = values[-1]
+    if len(values) > 1 or not LIMIT_PATTERN.fullmatch(value) or not 1 <= int(value) <= MAX_LIMIT:
+        raise BadFeedRequest(
+            gettext("limit must be a whole number from 1 to %(max)s.") % {"max": MAX_LIMIT}
+        )
+    return int(value)
+
+
+def filter_data(request):
+    data = request.GET.copy()
+    for name in NOT_FILTERS:
+        data.pop(name, None)
+    return data
+
+
+def filter_errors(filterset) -> str:
+    messages = [f"{field}: {errors[0]}" for field, errors in filterset.errors.items()]
+    return gettext("Invalid filter.") + " " + " ".join(messages)
+
+
+def bad_request(message: str):
+    return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
+
+
+def feed_items(queryset, limit):
+    """The list's first `limit` items with what an entry shows: each kind's fields, public
+    topics and tags (whatever kind they were added through), in three queries."""
+    items = (
+        queryset.for_listing()
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.published()))
+    )[:limit]
+    return attach_tags(items)
+
+
+def serve_feed(
+    request,
+    fmt,
+    base_queryset,
+    *,
+    title,
+    description,
+    page_path,
+    container=None,
+    mark_filtered=True,
+):
+    """The feed of `base_queryset` filtered by the query string, or a 304, 400."""
+    try:
+        limit = feed_limit(request)
+    except BadFeedRequest as exc:
+        return bad_request(str(exc))
+    data = filter_data(request)
+    filterset = filter_items(data, base_queryset)
+    if not filterset.is_valid():
+        return bad_request(filter_errors(filterset))
+    queryset = filterset.qs
+
+    language = normalise_language(translation.get_language())
+    self_url = request.build_absolute_uri()
+    container_key = None
+    empty_date = EPOCH
+    if container is not None:
+        container_key = (container._meta.label, container.pk, container.updated_at.isoformat())
+        empty_date = container.updated_at
+    key = (fmt, language, self_url, container_key)
+
+    if has_validators(request):
+        rows = queryset.values_list("pk", "published_at", "updated_at")[:limit]
+        validators = feed_validators(key, rows, empty_date)
+        if is_not_modified(request, validators):
+            return set_validators(HttpResponseNotModified(), validators)
+
+    items = feed_items(queryset, limit)
+    validators = feed_validators(
+        key, [(item.pk, item.published_at, item.updated_at) for item in items], empty_date
+    )
+    if data and mark_filtered:
+        title = gettext("%(title)s (filtered)") % {"title": title}
+    query = data.urlencode()
+    info = FeedInfo(
+        title=f"{settings.SITE_NAME}: {title}",
+        description=description,
+        page_url=request.build_absolute_uri(f"{page_path}?{query}" if query else page_path),
+        self_url=self_url,
+        language=language,
+        empty_date=empty_date,
+    )
+    response = HttpResponse(build_feed(fmt, info, items, request), content_type=CONTENT_TYPES[fmt])
+    response.headers["Content-Language"] = language
+    return set_validators(response, validators)
+
+
+def plain_description(text: str) -> str:
+    return Truncator(strip_tags(text or "")).words(DESCRIPTION_WORDS)
+
+
+@require_safe
 def latest_feed(request, fmt):
-    raise Http404
+    return serve_feed(
+        request,
+        fmt,
+        Item.objects.published(),
+        title=gettext("Latest news"),
+        description=gettext("The latest items published by %(site)s.")
+        % {"site": settings.SITE_NAME},
+        page_path=reverse("home"),
+    )
 
 
+@require_safe
 def topic_feed(request, slug, fmt):
-    raise Http404
+    topic = get_object_or_404(Topic.objects.published(), slug=slug)
+    name = localized(topic, "title").text
+    summary = localized(topic, "summary").text or localized(topic, "intro").text
+    return serve_feed(
+        request,
+        fmt,
+        Item.objects.published().for_topic(topic),
+        title=name,
+        description=plain_description(summary)
+        or gettext("Items on %(topic)s, newest first.") % {"topic": name},
+        page_path=topic.get_absolute_url(),
+        container=topic,
+    )
 
 
+@require_safe
 def company_feed(request, slug, fmt):
-    raise Http404
+    company = get_object_or_404(Company.objects.published(), slug=slug)
+    return serve_feed(
+        request,
+        fmt,
+        Item.objects.published().for_company(company),
+        title=company.name,
+        description=gettext("Items about %(company)s and its responses, newest first.")
+        % {"company": company.name},
+        page_path=company.get_absolute_url(),
+        container=company,
+    )
 
 
+@require_safe
 def search_feed(request, fmt):
-    raise Http404
+    query = request.GET.get("q", "").strip()
+    title = gettext("Search results")
+    if query:
+        title = gettext("Search results for “%(query)s”") % {"query": query}
+    return serve_feed(
+        request,
+        fmt,
+        Item.objects.published(),
+        title=title,
+        description=gettext("Items matching a search on %(site)s, in the order of the list.")
+        % {"site": settings.SITE_NAME},
+        page_path=reverse("search:results"),
+        mark_filtered=False,
+    )

@@ -1,6 +1,7 @@
 """factory_boy factories for every content type. Items default to published in the past."""
 
 import datetime as dt
+import itertools
 
 import factory
 from django.utils import timezone
@@ -58,12 +59,16 @@ class TagFactory(DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"tag-{n}")
 
 
+ITEM_NUMBERS = itertools.count()
+
+
 class ItemFactory(PublishableFactory):
     class Meta:
         skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Item headline {n}")
-    slug = factory.Sequence(lambda n: f"item-{n}")
+    # One counter for every kind: ArticleFactory and StoryFactory must not both make "item-0".
+    slug = factory.LazyFunction(lambda: f"item-{next(ITEM_NUMBERS)}")
     summary = "A short summary of what happened."
     body = "<p>The body of the item.</p>"
 
