@@ -1,0 +1,52 @@
+"""Editors' admin for companies and sectors."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company, Sector
+from resource_centre.admin_helpers import (
+    ContentAdmin,
+    PublicationStateFilter,
+    TranslatedAdmin,
+    localized_fields,
+    translation_filters,
+)
+
+
+@admin.register(Sector)
+class SectorAdmin(TranslatedAdmin):
+    translation_field = "name"
+    list_display = ("name", "slug", "translation_status")
+    list_filter = translation_filters("name")
+    search_fields = (*localized_fields("name"), "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    fields = ("name", "slug")
+
+
+@admin.register(Company)
+class CompanyAdmin(ContentAdmin):
+    """Companies are translated only in their description, so that decides the
+    translation status."""
+
+    translation_field = "description"
+    list_display = (
+        "name",
+        "headquarters_country",
+        "state",
+        "translation_status",
+        "site_link",
+    )
+    list_filter = (
+        PublicationStateFilter,
+        "sectors",
+        "headquarters_country",
+        *translation_filters("description"),
+    )
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("sectors",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "description")}),
+        (_("Profile"), {"fields": ("sectors", "headquarters_country", "website")}),
+        (_("Publication"), {"fields": ("status", "published_at")}),
+    )

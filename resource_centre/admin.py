@@ -1,0 +1,24 @@
+"""The admin site's name, and the site-wide message banner."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from resource_centre.admin_helpers import ContentAdmin, PublicationStateFilter, translation_filters
+from resource_centre.models import SiteMessage
+
+admin.site.site_header = format_lazy(_("{site} administration"), site=settings.SITE_NAME)
+admin.site.site_title = admin.site.site_header
+admin.site.index_title = _("Content")
+
+
+@admin.register(SiteMessage)
+class SiteMessageAdmin(ContentAdmin):
+    list_display = ("title", "state", "published_at", "translation_status")
+    list_filter = (PublicationStateFilter, *translation_filters("title"))
+    search_fields = ("title_en",)
+    fieldsets = (
+        (None, {"fields": ("title", "body", "link_url", "link_label")}),
+        (_("Publication"), {"fields": ("status", "published_at")}),
+    )

@@ -1,0 +1,326 @@
+"""What every content admin shares: translated fields in language tabs, a translation
+status column and "missing French" filters, publish/unpublish actions that need the change
+permission, and a link to the public page that says "Preview" while the content is not
+public (the public pages show drafts to staff with a preview banner).
+"""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import widgets
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.db import models
+from django.db.models import Q
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language_info, ngettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+from modeltranslation.utils import build_localized_fieldname
+
+from resource_centre.i18n import languages_with
+from resource_centre.publishing import Status
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+# modeltranslation's tabs need jQuery UI: served from our own static files (the official
+# 1.13.3 build, packaged by django-static-jquery-ui), not from a CDN.
+TAB_MEDIA_JS = (
+    "admin/js/jquery.init.js",
+    "modeltranslation/js/force_jquery.js",
+    "jquery-ui/jquery-ui.min.js",
+    "modeltranslation/js/tabbed_translation_fields.js",
+)
+TAB_MEDIA_CSS = {"all": ("modeltranslation/css/tabbed_translation_fields.css",)}
+
+
+# Addresses typed without a scheme are taken as https (Django 6's default).
+URL_OVERRIDES = {models.URLField: {"widget": widgets.AdminURLFieldWidget, "assume_scheme": "https"}}
+
+
+def language_name(code: str) -> str:
+    """The language's name in the admin's own language ("French", "Simplified Chinese")."""
+    return get_language_info(code)["name_translated"]
+
+
+def localized_fields(*fields: str) -> list[str]:
+    """Every language's column for each field: title -> title_en, title_es, ..."""
+    return [build_localized_fieldname(field, code) for field in fields for code in LANGUAGE_CODES]
+
+
+def missing_translation_q(field: str, code: str) -> Q:
+    column = build_localized_fieldname(field, code)
+    return Q(**{column: ""}) | Q(**{f"{column}__isnull": True})
+
+
+# ---------------------------------------------------------------------------------------------
+# Publication
+# ---------------------------------------------------------------------------------------------
+
+
+def publish(queryset, now=None) -> tuple[int, int]:
+    """Publish the drafts in `queryset`; return (published now, scheduled for later).
+
+    A draft dated in the past goes out now and takes today's date, so it is listed as new;
+    a draft dated in the future keeps its date and stays hidden until then (scheduled).
+    Content already published is left alone.
+    """
+    now = now or timezone.now()
+    drafts = queryset.filter(status=Status.DRAFT)
+    scheduled = drafts.filter(published_at__gt=now).update(status=Status.PUBLISHED, updated_at=now)
+    published = drafts.update(status=Status.PUBLISHED, published_at=now, updated_at=now)
+    return published, scheduled
+
+
+def unpublish(queryset, now=None) -> int:
+    """Turn published (and scheduled) content in `queryset` back into drafts."""
+    now = now or timezone.now()
+    return queryset.filter(status=Status.PUBLISHED).update(status=Status.DRAFT, updated_at=now)
+
+
+def publication_state(obj) -> str:
+    if obj.status != Status.PUBLISHED:
+        return "draft"
+    return "scheduled" if obj.published_at > timezone.now() else "published"
+
+
+STATE_LABELS = {
+    "draft": _("Draft"),
+    "scheduled": _("Scheduled"),
+    "published": _("Published"),
+}
+
+
+class PublicationStateFilter(admin.SimpleListFilter):
+    """Draft, scheduled (published with a future date) or published and public."""
+
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return list(STATE_LABELS.items())
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if value == "draft":
+            return queryset.drafts()
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value == "published":
+            return queryset.published()
+        raise IncorrectLookupParameters(f"Unknown status {value!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Translation status
+# ---------------------------------------------------------------------------------------------
+
+
+class _TranslationFilter(admin.SimpleListFilter):
+    """One choice per language; `field` is the translated field that decides."""
+
+    field = "title"
+    prefix = ""
+
+    def lookups(self, request, model_admin):
+        return [(code, self.label(language_name(code))) for code in LANGUAGE_CODES]
+
+    def queryset(self, request, queryset):
+        code = self.value()
+        if code is None:
+            return queryset
+        if code not in LANGUAGE_CODES:
+            raise IncorrectLookupParameters(f"Unknown language {code!r}")
+        return self.filter(queryset, missing_translation_q(self.field, code))
+
+
+class MissingTranslationFilter(_TranslationFilter):
+    title = _("missing translation")
+    parameter_name = "missing"
+
+    def label(self, name):
+        return _("Missing %(language)s") % {"language": name}
+
+    def filter(self, queryset, missing):
+        return queryset.filter(missing)
+
+
+class TranslatedIntoFilter(_TranslationFilter):
+    title = _("translated into")
+    parameter_name = "translated"
+
+    def label(self, name):
+        return _("Translated into %(language)s") % {"language": name}
+
+    def filter(self, queryset, missing):
+        return queryset.exclude(missing)
+
+
+def translation_filters(field: str) -> tuple[type, type]:
+    """The pair of list filters ("Missing French", "Translated into French") for `field`."""
+    attrs = {"field": field, "__module__": __name__}
+    return (
+        type(f"Missing{field.title()}TranslationFilter", (MissingTranslationFilter,), attrs),
+        type(f"{field.title()}TranslatedIntoFilter", (TranslatedIntoFilter,), attrs),
+    )
+
+
+def translation_badges(obj, field: str):
+    """ "en fr ja" badges for the languages `field` is written in (no query)."""
+    codes = languages_with(obj, field)
+    if not codes:
+        return format_html('<span class="rc-lang rc-lang--none">{}</span>', _("none"))
+    return format_html_join(
+        " ",
+        '<span class="rc-lang" lang="{}" title="{}">{}</span>',
+        ((code, language_name(code), code) for code in codes),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Admin bases
+# ---------------------------------------------------------------------------------------------
+
+
+class TranslatedAdmin(TranslationAdmin):
+    """Translated fields in language tabs; the status column and filters read
+    `translation_field` (the field whose presence means "translated")."""
+
+    translation_field = "title"
+    list_per_page = 50
+    formfield_overrides = URL_OVERRIDES
+
+    class Media:
+        js = TAB_MEDIA_JS
+        css = TAB_MEDIA_CSS
+
+    @admin.display(description=_("translations"))
+    def translation_status(self, obj):
+        return translation_badges(obj, self.translation_field)
+
+
+class ContentAdmin(TranslatedAdmin):
+    """Publishable, translated content: status column and filter, bulk publish and
+    unpublish (change permission required), and "view on site" / "preview" links."""
+
+    actions = ["publish_selected", "unpublish_selected"]
+    save_on_top = True
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        state = publication_state(obj)
+        return format_html(
+            '<span class="rc-state rc-state--{}">{}</span>', state, STATE_LABELS[state]
+        )
+
+    @admin.display(description=_("on the site"))
+    def site_link(self, obj):
+        """ "View" for public content, "Preview" for drafts and scheduled content, which the
+        public page shows to logged-in staff only."""
+        try:
+            url = obj.get_absolute_url()
+        except NoReverseMatch:
+            return "-"
+        if obj.is_public:
+            label, css = _("View"), "rc-view"
+        else:
+            label, css = _("Preview"), "rc-preview"
+        return format_html(
+            '<a class="{}" href="{}" target="_blank" rel="noopener">{}</a>', css, url, label
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The object tools say "Preview" rather than "View on site" while not public.
+        if obj is not None:
+            context["publication_state"] = publication_state(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        published, scheduled = publish(queryset)
+        if published:
+            self.message_user(
+                request,
+                ngettext("%(count)d published now.", "%(count)d published now.", published)
+                % {"count": published},
+                messages.SUCCESS,
+            )
+        if scheduled:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d scheduled: it goes out at its publication date.",
+                    "%(count)d scheduled: they go out at their publication dates.",
+                    scheduled,
+                )
+                % {"count": scheduled},
+                messages.SUCCESS,
+            )
+        if not published and not scheduled:
+            self.message_user(request, _("Nothing to publish: all were already published."))
+
+    @admin.action(
+        description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["change"]
+    )
+    def unpublish_selected(self, request, queryset):
+        count = unpublish(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d turned back into a draft.",
+                "%(count)d turned back into drafts.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+class TranslatedStackedInline(TranslationStackedInline):
+    """An inline whose translated fields get the same language tabs."""
+
+    formfield_overrides = URL_OVERRIDES
+
+    class Media:
+        js = TAB_MEDIA_JS
+        css = TAB_MEDIA_CSS
+
+
+class ItemContentAdmin(ContentAdmin):
+    """The admin of one kind of item (article, story, ...): fields every item has."""
+
+    list_display = ("title", "state", "published_at", "translation_status", "site_link")
+    list_display_links = ("title",)
+    date_hierarchy = "published_at"
+    search_fields = (*localized_fields("title"), "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
+    autocomplete_fields = ("topics", "companies")
+    readonly_fields = ("created_at", "updated_at")
+    content_fieldsets = ()  # kind-specific fieldsets, between the text and the publication
+
+    def get_list_filter(self, request):
+        return (
+            PublicationStateFilter,
+            "topics",
+            "published_at",
+            *translation_filters(self.translation_field),
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        return self._patch_fieldsets(
+            [
+                (None, {"fields": ["title", "slug", "summary", "body"]}),
+                *[(name, {**options}) for name, options in self.content_fieldsets],
+                (
+                    _("Publication"),
+                    {"fields": ["status", "published_at", "original_language"]},
+                ),
+                (_("Filed under"), {"fields": ["topics", "companies", "countries", "tags"]}),
+                (
+                    _("History"),
+                    {"fields": ["created_at", "updated_at"], "classes": ["collapse"]},
+                ),
+            ]
+        )

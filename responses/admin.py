@@ -1,0 +1,67 @@
+"""Editors' admin for company responses and the issues they concern.
+
+Responses are also edited inline on the story or article they respond to
+(`CompanyResponseInline`, used by stories/admin.py).
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from resource_centre.admin_helpers import (
+    ItemContentAdmin,
+    TranslatedAdmin,
+    TranslatedStackedInline,
+    localized_fields,
+    translation_filters,
+)
+from responses.models import CompanyResponse, Issue
+
+
+@admin.register(Issue)
+class IssueAdmin(TranslatedAdmin):
+    translation_field = "name"
+    list_display = ("name", "slug", "translation_status")
+    list_filter = translation_filters("name")
+    search_fields = (*localized_fields("name"), "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    fields = ("name", "slug")
+
+
+RESPONSE_FIELDS = ["company", "outcome", "requested_on", "responded_on", "document_url"]
+
+
+@admin.register(CompanyResponse)
+class CompanyResponseAdmin(ItemContentAdmin):
+    list_display = (
+        "title",
+        "company",
+        "outcome",
+        "state",
+        "published_at",
+        "translation_status",
+        "site_link",
+    )
+    list_select_related = ("company",)
+    search_fields = (*ItemContentAdmin.search_fields, "company__name")
+    autocomplete_fields = ("topics", "companies", "company", "responds_to", "issues")
+    content_fieldsets = ((_("Response"), {"fields": [*RESPONSE_FIELDS, "responds_to", "issues"]}),)
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        filters.insert(1, "outcome")
+        return filters
+
+
+class CompanyResponseInline(TranslatedStackedInline):
+    """The responses to a story or article, edited on its page. The foreign key points at
+    `Item`, the parent table of Story and Article, which Django accepts for inlines."""
+
+    model = CompanyResponse
+    fk_name = "responds_to"
+    fields = ("title", "slug", *RESPONSE_FIELDS, "status", "published_at")
+    prepopulated_fields = {"slug": ("title_en",)}
+    autocomplete_fields = ("company",)
+    extra = 0
+    show_change_link = True
+    verbose_name = _("company response to this item")
+    verbose_name_plural = _("company responses to this item")

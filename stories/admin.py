@@ -1,0 +1,161 @@
+"""Editors' admin for topics, tags and every kind of item.
+
+"All content" (the `Item` admin) lists every kind together so editors can find what needs
+translating or publishing; its rows open the admin of the item's own kind.
+"""
+
+from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from resource_centre.admin_helpers import (
+    ContentAdmin,
+    ItemContentAdmin,
+    PublicationStateFilter,
+    TranslatedAdmin,
+    localized_fields,
+    translation_filters,
+)
+from responses.admin import CompanyResponseInline
+from stories.models import (
+    KIND_ACCESSORS,
+    Article,
+    Item,
+    Opinion,
+    Signatory,
+    Statement,
+    Story,
+    Tag,
+    Topic,
+)
+
+
+@admin.register(Topic)
+class TopicAdmin(ContentAdmin):
+    list_display = (
+        "title",
+        "parent",
+        "position",
+        "featured",
+        "state",
+        "translation_status",
+        "site_link",
+    )
+    list_select_related = ("parent",)
+    list_filter = (PublicationStateFilter, "featured", *translation_filters("title"))
+    search_fields = (*localized_fields("title"), "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
+    autocomplete_fields = ("parent",)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary", "intro")}),
+        (_("Place in the topic tree"), {"fields": ("parent", "position", "featured")}),
+        (
+            _("Image and quote"),
+            {
+                "fields": (
+                    "lead_image",
+                    "image_alt",
+                    "image_credit",
+                    "quote",
+                    "quote_attribution",
+                )
+            },
+        ),
+        (_("Publication"), {"fields": ("status", "published_at")}),
+    )
+
+
+@admin.register(Tag)
+class TagAdmin(TranslatedAdmin):
+    translation_field = "name"
+    list_display = ("name", "slug", "translation_status")
+    list_filter = translation_filters("name")
+    search_fields = (*localized_fields("name"), "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    fields = ("name", "slug")
+
+
+@admin.register(Item)
+class ItemAdmin(ItemContentAdmin):
+    """Every kind of item in one list. Adding is done per kind; opening a row goes to the
+    admin of the item's own kind."""
+
+    list_display = ("title", "kind", "state", "published_at", "translation_status", "site_link")
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        filters.insert(1, "kind")
+        return filters
+
+    def has_add_permission(self, request):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        item = self.get_object(request, object_id)
+        accessor = KIND_ACCESSORS.get(item.kind) if item is not None else None
+        if accessor:
+            model = Item._meta.get_field(accessor).related_model
+            url = reverse(
+                f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
+                args=[item.pk],
+                current_app=self.admin_site.name,
+            )
+            return HttpResponseRedirect(url)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Article)
+class ArticleAdmin(ItemContentAdmin):
+    content_fieldsets = (
+        (
+            _("Source"),
+            {
+                "fields": [
+                    "author",
+                    "publication",
+                    "original_headline",
+                    "original_published_on",
+                    "source_url",
+                ]
+            },
+        ),
+    )
+    inlines = (CompanyResponseInline,)
+
+
+@admin.register(Story)
+class StoryAdmin(ItemContentAdmin):
+    content_fieldsets = ((_("Related"), {"fields": ["related_items"]}),)
+    autocomplete_fields = ("topics", "companies", "related_items")
+    inlines = (CompanyResponseInline,)
+
+
+@admin.register(Opinion)
+class OpinionAdmin(ItemContentAdmin):
+    list_display = (
+        "title",
+        "author_name",
+        "state",
+        "published_at",
+        "translation_status",
+        "site_link",
+    )
+    search_fields = (*ItemContentAdmin.search_fields, "author_name")
+    content_fieldsets = (
+        (
+            _("Author"),
+            {"fields": ["author_name", "author_role", "author_organisation", "series"]},
+        ),
+    )
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    fields = ("name", "country", "position")
+    extra = 0
+
+
+@admin.register(Statement)
+class StatementAdmin(ItemContentAdmin):
+    inlines = (SignatoryInline,)
