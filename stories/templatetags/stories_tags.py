@@ -45,6 +45,9 @@ class Entry:
     quote_date: object = None
     company: object = None
     translations: list = field(default_factory=list)
+    # Search results: escaped HTML with the matched words in <mark> (see stories.search).
+    title_html: str | None = None
+    excerpt_html: str | None = None
 
 
 def excerpt(obj, language=None, original=None) -> LocalizedText:
@@ -120,6 +123,16 @@ def entry(item):
             result.quote_date = specific.original_published_on
     elif item.kind == Kind.RESPONSE:
         result.company = specific.company
+    highlight = getattr(item, "highlight", None)
+    if highlight is not None:
+        if highlight.title:
+            result.title_html = highlight.title
+            result.title = LocalizedText(str(title), highlight.title_language, title.requested)
+        if highlight.snippet:
+            result.excerpt_html = highlight.snippet
+            result.excerpt = LocalizedText(
+                result.excerpt.text, highlight.snippet_language, title.requested
+            )
     return result
 
 
