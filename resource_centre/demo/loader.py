@@ -1,0 +1,344 @@
+"""Load the demo content shipped in `data.json` (plus generated items) into the database.
+
+`load_demo()` is idempotent: every row has a stable natural key (a slug, or the English title
+of the site message), rows are created when missing, saved only when a value differs, and
+many-to-many sets are replaced rather than appended to. A second run therefore creates
+nothing, changes nothing and leaves `updated_at` alone (so a site message a visitor hid stays
+hidden).
+"""
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone, translation
+from modeltranslation.utils import build_localized_fieldname
+
+from companies.models import Company, Sector
+from resource_centre.demo.generated import generated_items
+from resource_centre.i18n import LANGUAGE_CODES
+from resource_centre.models import SiteMessage
+from resource_centre.publishing import Status
+from responses.models import CompanyResponse, Issue
+from stories.models import Article, Item, Opinion, Signatory, Statement, Story, Tag, Topic
+
+DATA_PATH = Path(__file__).with_name("data.json")
+# Topics and companies are dated well before any item.
+BACKGROUND_DATE = "2019-01-01"
+
+MODELS = {
+    "article": Article,
+    "story": Story,
+    "opinion": Opinion,
+    "statement": Statement,
+    "response": CompanyResponse,
+}
+
+
+class DemoDataError(ValueError):
+    """The demo data refers to something it does not define."""
+
+
+class LoadSummary:
+    """Per model: how many rows were created, updated or left unchanged."""
+
+    def __init__(self):
+        self.counts: dict[str, Counter] = defaultdict(Counter)
+
+    def record(self, model, outcome: str) -> None:
+        self.counts[model.__name__][outcome] += 1
+
+    def total(self, outcome: str) -> int:
+        return sum(counter[outcome] for counter in self.counts.values())
+
+    def lines(self) -> list[str]:
+        return [
+            f"{name}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            for name, c in self.counts.items()
+        ]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def read_data(path: Path = DATA_PATH) -> dict:
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def noon(date: str) -> dt.datetime:
+    """Noon UTC on an ISO date: every demo item's publication time."""
+    return dt.datetime.combine(dt.date.fromisoformat(date), dt.time(12), tzinfo=dt.UTC)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _sanitize(model, field: str):
+    """The rich-text field's own sanitiser, so stored HTML is what the editor would save."""
+    return model._meta.get_field(field).sanitize
+
+
+def _translations(field: str, values: dict | None, clean=None) -> dict:
+    """`{"en": ..., "fr": ...}` as `{"title_en": ..., "title_fr": ..., "title_ja": None, ...}`.
+
+    Every language column is set, so a translation removed from the data is removed from the
+    database too. Missing translations are NULL, as modeltranslation leaves them (translated
+    unique fields such as tag names would clash on "").
+    """
+    values = values or {}
+    unknown = set(values) - set(LANGUAGE_CODES)
+    if unknown:
+        raise DemoDataError(f"Unknown language(s) {sorted(unknown)} for {field}")
+    result = {}
+    for code in LANGUAGE_CODES:
+        text = values.get(code) or None
+        result[build_localized_fieldname(field, code)] = clean(text) if clean and text else text
+    return result
+
+
+def _comparable(value):
+    if isinstance(value, list | tuple):  # a multiple CountryField reads back as Country objects
+        return sorted(str(getattr(v, "code", v)) for v in value)
+    return value
+
+
+def _upsert(summary: LoadSummary, model, lookup: dict, values: dict):
+    """Create the row, or save it only if one of `values` differs from what is stored."""
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        obj = model(**{**lookup, **values})
+        obj.save()
+        summary.record(model, "created")
+        return obj
+    changed = [
+        name
+        for name, value in values.items()
+        if _comparable(getattr(obj, name)) != _comparable(value)
+    ]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save()
+        summary.record(model, "updated")
+    else:
+        summary.record(model, "unchanged")
+    return obj
+
+
+def _pick(mapping: dict, key: str, what: str):
+    try:
+        return mapping[key]
+    except KeyError:
+        raise DemoDataError(f"The demo data uses {what} {key!r} but does not define it") from None
+
+
+def _published(date: str) -> dict:
+    return {"status": Status.PUBLISHED, "published_at": noon(date)}
+
+
+class _Loader:
+    def __init__(self, data: dict, summary: LoadSummary):
+        self.data = data
+        self.summary = summary
+        self.sectors: dict[str, Sector] = {}
+        self.issues: dict[str, Issue] = {}
+        self.tags: dict[str, Tag] = {}
+        self.companies: dict[str, Company] = {}
+        self.topics: dict[str, Topic] = {}
+        self.items: dict[str, Item] = {}
+        self.created: set[str] = set()
+        self.kinds: dict[str, str] = {}
+
+    def run(self) -> None:
+        for entry in self.data["sectors"]:
+            self.sectors[entry["slug"]] = _upsert(
+                self.summary, Sector, {"slug": entry["slug"]}, _translations("name", entry["name"])
+            )
+        for entry in self.data["issues"]:
+            self.issues[entry["slug"]] = _upsert(
+                self.summary, Issue, {"slug": entry["slug"]}, _translations("name", entry["name"])
+            )
+        for entry in self.data["tags"]:
+            self.tags[entry["slug"]] = _upsert(
+                self.summary, Tag, {"slug": entry["slug"]}, _translations("name", entry["name"])
+            )
+        for entry in self.data["companies"]:
+            self.load_company(entry)
+        for entry in self.data["topics"]:
+            self.load_topic(entry)
+        for entry in self.data["site_messages"]:
+            self.load_site_message(entry)
+        # The data lists items newest first; creating them oldest first gives same-day items
+        # ids that reproduce the captured order under "newest first, then highest id".
+        entries = list(reversed(self.data["items"])) + generated_items()
+        self.kinds = dict(
+            Item.objects.filter(slug__in=[e["slug"] for e in entries]).values_list("slug", "kind")
+        )
+        for entry in entries:
+            self.load_item(entry)
+        for entry in entries:
+            self.link_item(entry)
+
+    def load_company(self, entry: dict) -> None:
+        company = _upsert(
+            self.summary,
+            Company,
+            {"slug": entry["slug"]},
+            {
+                "name": entry["name"],
+                "headquarters_country": entry["headquarters_country"],
+                "website": entry["website"],
+                **_translations("description", entry["description"]),
+                **_published(BACKGROUND_DATE),
+            },
+        )
+        company.sectors.set([_pick(self.sectors, s, "sector") for s in entry["sectors"]])
+        self.companies[entry["slug"]] = company
+
+    def load_topic(self, entry: dict) -> None:
+        parent = entry["parent"] and _pick(self.topics, entry["parent"], "parent topic")
+        rich = _sanitize(Topic, "intro")
+        self.topics[entry["slug"]] = _upsert(
+            self.summary,
+            Topic,
+            {"slug": entry["slug"]},
+            {
+                **_translations("title", entry["title"]),
+                **_translations("summary", entry.get("summary")),
+                **_translations("intro", entry.get("intro"), rich),
+                **_translations("quote", entry.get("quote")),
+                **_translations("quote_attribution", entry.get("quote_attribution")),
+                **_translations("image_credit", entry.get("image_credit")),
+                "parent_id": parent.pk if parent else None,
+                "position": entry["position"],
+                "featured": entry["featured"],
+                **_published(BACKGROUND_DATE),
+            },
+        )
+
+    def load_site_message(self, entry: dict) -> None:
+        _upsert(
+            self.summary,
+            SiteMessage,
+            {"title_en": entry["title"]["en"]},
+            {
+                **_translations("title", entry["title"]),
+                **_translations("body", entry["body"], _sanitize(SiteMessage, "body")),
+                "link_url": entry["link_url"],
+                **_translations("link_label", entry["link_label"]),
+                **_published(entry["date"]),
+            },
+        )
+
+    def publication(self, entry: dict) -> dict:
+        status = entry.get("status", "published")
+        if status == "published":
+            return _published(entry["date"])
+        if status == "draft":
+            return {"status": Status.DRAFT, "published_at": noon(entry["date"])}
+        if status == "scheduled":
+            # Keep the scheduled time while it is still ahead, so reruns change nothing.
+            current = (
+                Item.objects.filter(slug=entry["slug"]).values_list("published_at", flat=True)
+            ).first()
+            if current is None or current <= timezone.now():
+                ahead = timezone.now().date() + dt.timedelta(days=entry["schedule_days_ahead"])
+                current = noon(ahead.isoformat())
+            return {"status": Status.PUBLISHED, "published_at": current}
+        raise DemoDataError(f"Unknown status {status!r} for {entry['slug']}")
+
+    def load_item(self, entry: dict) -> None:
+        model = _pick(MODELS, entry["kind"], "kind")
+        if self.kinds.get(entry["slug"], model.KIND) != model.KIND:
+            raise DemoDataError(f"{entry['slug']!r} already exists as another kind of item")
+        values = {
+            **_translations("title", entry["title"]),
+            **_translations("summary", entry.get("summary")),
+            **_translations("body", entry.get("body"), _sanitize(Item, "body")),
+            "original_language": entry["original_language"],
+            "countries": sorted(entry.get("countries", [])),
+            **self.publication(entry),
+        }
+        if model is Article:
+            values.update(
+                **_translations("author", entry.get("author")),
+                **_translations("publication", entry.get("publication")),
+                **_translations("original_headline", entry.get("original_headline")),
+                original_published_on=_date(entry.get("original_date")),
+                source_url=entry.get("source_url", ""),
+            )
+        elif model is Opinion:
+            values.update(
+                author_name=entry["author_name"],
+                **_translations("author_role", entry.get("author_role")),
+                **_translations("author_organisation", entry.get("author_organisation")),
+                **_translations("series", entry.get("series")),
+            )
+        elif model is CompanyResponse:
+            values.update(
+                company_id=_pick(self.companies, entry["company"], "company").pk,
+                outcome=entry["outcome"],
+                requested_on=_date(entry["requested_on"]),
+                responded_on=_date(entry.get("responded_on")),
+                document_url=entry.get("document_url", ""),
+            )
+        before = self.summary.counts[model.__name__]["created"]
+        item = _upsert(self.summary, model, {"slug": entry["slug"]}, values)
+        if self.summary.counts[model.__name__]["created"] > before:
+            self.created.add(entry["slug"])
+        item.topics.set([_pick(self.topics, t, "topic") for t in entry["topics"]])
+        item.companies.set([_pick(self.companies, c, "company") for c in entry["companies"]])
+        item.tags.set([_pick(self.tags, t, "tag") for t in entry["tags"]])
+        if model is CompanyResponse:
+            item.issues.set([_pick(self.issues, i, "issue") for i in entry["issues"]])
+        if model is Statement:
+            self.load_signatories(item, entry["signatories"])
+        self.items[entry["slug"]] = item
+
+    def load_signatories(self, statement: Statement, names: list[str]) -> None:
+        existing = {s.name: s for s in statement.signatories.all()}
+        statement.signatories.exclude(name__in=names).delete()
+        new, moved = [], []
+        for position, name in enumerate(names):
+            signatory = existing.get(name)
+            if signatory is None:
+                new.append(Signatory(statement=statement, name=name, position=position))
+            elif signatory.position != position:
+                signatory.position = position
+                moved.append(signatory)
+        Signatory.objects.bulk_create(new)
+        Signatory.objects.bulk_update(moved, ["position"])
+        self.summary.counts["Signatory"].update(
+            created=len(new),
+            updated=len(moved),
+            unchanged=len(names) - len(new) - len(moved),
+        )
+
+    def link_item(self, entry: dict) -> None:
+        """Relations between items, once every item exists."""
+        item = self.items[entry["slug"]]
+        if entry["kind"] == "story":
+            item.related_items.set([_pick(self.items, s, "item") for s in entry.get("related", [])])
+        if entry["kind"] == "response":
+            target = _pick(self.items, entry["responds_to"], "item")
+            if item.responds_to_id != target.pk:
+                item.responds_to_id = target.pk
+                item.save()
+                if entry["slug"] not in self.created:
+                    self.summary.counts["CompanyResponse"].update(updated=1, unchanged=-1)
+
+
+@transaction.atomic
+def load_demo(data: dict | None = None) -> LoadSummary:
+    """Create or update the demo topics, companies, items and site message.
+
+    Returns what was created, updated and left unchanged, per model.
+    """
+    summary = LoadSummary()
+    with translation.override("en"):
+        _Loader(data if data is not None else read_data(), summary).run()
+    return summary

@@ -1,0 +1,243 @@
+"""The demo content loaded by `manage.py load_demo`.
+
+The demo is loaded once for the whole module inside a transaction that is rolled back at the
+end; each test runs in its own savepoint inside it, so tests that change data do not leak.
+"""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone, translation
+
+from resource_centre.demo.loader import DATA_PATH, load_demo
+from resource_centre.models import SiteMessage
+from resource_centre.publishing import Status
+from responses.models import CompanyResponse, Outcome
+from stories.models import Article, Item, Kind, Opinion, Statement, Story, Topic
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+
+SECOND_RUN_UNTOUCHED = "0 created, 0 updated"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            summary = load_demo()
+            yield summary
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def digital_freedom(demo):
+    return Topic.objects.get(slug="digital-freedom")
+
+
+def table_counts():
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+def published_on(topic):
+    return Item.objects.published().for_topic(topic).newest_first()
+
+
+def test_demo_builds_technology_hub_with_digital_freedom_inside(demo, digital_freedom):
+    hub = Topic.objects.get(slug="technology-and-human-rights")
+
+    assert hub.parent is None
+    assert hub.title_en == "Technology and Human Rights"
+    assert hub.title_fr == "Technologie et droits humains"
+    assert hub.quote.startswith("Together, as we seek to recover from the pandemic")
+    assert hub.quote_attribution == "António Guterres, Secretary-General of the United Nations"
+    assert hub.image_credit == "UN Photo/Evan Schneider"
+    assert not hub.lead_image
+    assert hub.intro.startswith("<p>")
+    assert digital_freedom.parent == hub
+    assert digital_freedom.title_en == "Digital Freedom"
+    assert set(Topic.objects.published().featured().values_list("slug", flat=True)) >= {
+        "technology-and-human-rights",
+        "digital-freedom",
+    }
+
+
+def test_digital_freedom_runs_past_one_page_newest_first_from_4_august_2020(digital_freedom):
+    items = list(published_on(digital_freedom))
+    dates = [item.published_at for item in items]
+
+    assert len(items) > 20
+    assert dates == sorted(dates, reverse=True)
+    assert {item.published_at.time() for item in items} == {dt.time(12)}
+    # The two 4 August 2020 items come first, in the order the captured page shows them.
+    assert [item.published_at.date() for item in items[:2]] == [dt.date(2020, 8, 4)] * 2
+    assert items[0].title_fr.startswith("Togo : ")
+    assert items[1].title_en.startswith("Togo: Senior clergymen and civil society actors")
+    assert items[-1].published_at.date() == dt.date(2019, 12, 10)
+    assert {item.kind for item in items} == {Kind.ARTICLE, Kind.STORY, Kind.RESPONSE}
+
+
+def test_guardian_article_keeps_author_publication_and_original_headline(demo):
+    article = Article.objects.get(slug="togo-clergymen-and-civil-society-targeted-by-nso-spyware")
+
+    assert article.byline == "Stephanie Kirchgaessner & Jennifer Rankin, The Guardian"
+    assert article.original_headline == (
+        "WhatsApp spyware attack: senior clergymen in Togo among activists targeted"
+    )
+    assert article.original_published_on == dt.date(2020, 8, 3)
+    assert article.source_url.startswith("https://www.theguardian.com/")
+    assert [country.code for country in article.countries] == ["TG"]
+    assert set(article.companies.values_list("name", flat=True)) >= {"NSO Group", "WhatsApp"}
+    assert "spyware" in set(article.tags.values_list("slug", flat=True))
+
+
+def test_ubs_response_answers_its_story_with_outcome_responded(demo):
+    story = Story.objects.get(slug="china-oecd-complaint-against-ubs-over-hikvision")
+    response = CompanyResponse.objects.get(company__name="UBS")
+
+    assert story.title_en.startswith("China: OECD Contact Point complaint filed against UBS")
+    assert response.responds_to_id == story.pk
+    assert response.outcome == Outcome.RESPONDED
+    assert response.requested_on < response.responded_on == dt.date(2020, 7, 13)
+    assert response.published_at == dt.datetime(2020, 7, 13, 12, tzinfo=dt.UTC)
+    assert response.document_url.startswith("https://")
+    assert [country.code for country in response.countries] == ["CN"]
+    assert set(response.issues.values_list("slug", flat=True)) == {
+        "surveillance",
+        "discrimination",
+    }
+    related = set(story.related_items.values_list("slug", flat=True))
+    assert {"ubs-response-hikvision-oecd-complaint"} < related
+    assert "china-stp-files-oecd-complaint-against-ubs-over-hikvision" in related
+
+
+def test_digital_freedom_response_record_shows_responded_declined_and_silence(digital_freedom):
+    record = CompanyResponse.objects.published().for_topic(digital_freedom).record()
+
+    assert record == {"requests": 3, "responded": 1, "declined": 1, "no_response": 1}
+    silent = CompanyResponse.objects.get(outcome=Outcome.NO_RESPONSE, company__name="NSO Group")
+    assert silent.responded_on is None
+
+
+def test_french_only_article_falls_back_to_french_in_english(demo):
+    article = Article.objects.get(
+        slug="togo-religieux-et-acteurs-politiques-espionnes-logiciel-espion"
+    )
+
+    assert article.original_language == "fr"
+    assert not article.title_en
+    assert article.translations == ["fr"]
+    title = article.display_title
+    assert title.language == "fr" and title.is_fallback
+    assert article.byline == "Journal du Togo.com"
+    assert article.original_headline_fr.startswith("Des acteurs politiques et des religieux")
+
+
+def test_japanese_item_has_japanese_title_and_summary(demo):
+    article = Article.objects.get(slug="technology-and-human-rights-blog-series-japanese")
+
+    assert article.original_language == "ja"
+    assert article.published_at.date() == dt.date(2019, 12, 20)
+    assert "ja" in article.translations
+    with translation.override("ja"):
+        assert article.display_title.language == "ja"
+        assert article.display_summary.language == "ja"
+        assert not article.display_title.is_fallback
+
+
+def test_several_items_are_translated_into_french_japanese_and_arabic(digital_freedom):
+    items = list(published_on(digital_freedom))
+
+    assert sum("fr" in item.translations for item in items) >= 5
+    assert sum("ar" in item.translations for item in items) >= 2
+    assert sum("ja" in item.translations for item in items) >= 2
+
+
+def test_draft_and_scheduled_items_are_never_published(digital_freedom):
+    draft = Item.objects.get(slug="draft-spyware-and-journalists-briefing")
+    scheduled = Item.objects.get(slug="scheduled-annual-review-of-digital-freedom")
+
+    assert draft.status == Status.DRAFT
+    assert scheduled.status == Status.PUBLISHED and scheduled.published_at > timezone.now()
+    assert set(draft.topics.all()) == set(scheduled.topics.all()) == {digital_freedom}
+    public = set(Item.objects.published().values_list("pk", flat=True))
+    assert draft.pk not in public and scheduled.pk not in public
+
+
+@pytest.mark.parametrize(
+    "slug", ["surveillance-technology", "internet-shutdowns", "human-rights-defenders"]
+)
+def test_other_topics_have_more_than_a_page_of_items(demo, slug):
+    items = list(published_on(Topic.objects.get(slug=slug)))
+
+    assert len(items) > 20
+    assert {item.published_at.year for item in items} <= {2019, 2020, 2021, 2025}
+    assert len({item.kind for item in items}) >= 3
+
+
+def test_statement_lists_every_signatory_in_order(demo):
+    statement = Statement.objects.get(
+        slug="joint-statement-protect-defenders-in-the-digital-sphere"
+    )
+    names = list(statement.signatories.values_list("name", flat=True))
+
+    assert len(names) == 196
+    assert names[0] == "International Service for Human Rights (ISHR)"
+    assert names[-1] == "Public Association “Equal rights”"
+    assert "Rights Realization Centre /مركز تفعيل الحقوق" in names
+    assert "<ul>" in statement.body
+
+
+def test_opinion_credits_author_role_organisation_and_series(demo):
+    opinion = Opinion.objects.get(slug="empowering-human-rights-in-the-state-business-nexus")
+
+    assert opinion.byline == ("Sarina Phu, Research & Program Associate, Global Network Initiative")
+    assert opinion.series == "UN Human Rights B-Tech Project blog series"
+    assert opinion.published_at.date() == dt.date(2021, 12, 1)
+    assert opinion.body.count("<p>") >= 3 and 'href="https://' in opinion.body
+
+
+def test_site_message_is_current_in_english_and_french(demo):
+    message = SiteMessage.objects.current()
+
+    assert message.title == "Updating the Resource Centre Digital Platform"
+    assert message.link_label == "Find out more"
+    assert message.title_fr and message.body_fr and message.link_label_fr == "En savoir plus"
+
+
+def test_second_run_adds_and_changes_nothing(demo):
+    before = table_counts()
+    message_stamp = SiteMessage.objects.get().updated_at
+    out = StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    assert table_counts() == before
+    assert SiteMessage.objects.get().updated_at == message_stamp
+    assert f"Article: {SECOND_RUN_UNTOUCHED}" in out.getvalue()
+    assert f"Demo loaded: {SECOND_RUN_UNTOUCHED}" in out.getvalue()
+
+
+def test_rerun_restores_edited_demo_rows(demo):
+    Item.objects.filter(slug="usa-ice-uses-social-media-to-surveil-and-arrest-immigrants").update(
+        title_en="Edited"
+    )
+
+    summary = load_demo()
+
+    assert summary.counts["Article"]["updated"] == 1
+    assert summary.total("created") == 0
+    assert Item.objects.get(
+        slug="usa-ice-uses-social-media-to-surveil-and-arrest-immigrants"
+    ).title_en == ("USA: ICE uses social media to surveil and arrest immigrants")
+
+
+def test_demo_data_ships_inside_the_project(settings):
+    assert DATA_PATH.is_file()
+    assert DATA_PATH.resolve().is_relative_to(settings.BASE_DIR.resolve())
