@@ -189,6 +189,13 @@ class Item(Publishable):
     )
     countries = CountryField(_("countries"), multiple=True, blank=True)
     tags = TaggableManager(_("tags"), through=TaggedItem, blank=True)
+    search_extra = models.TextField(
+        _("search text"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Author, publication and company names, kept by stories.search."),
+    )
 
     objects = ItemQuerySet.as_manager()
 

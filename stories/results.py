@@ -1,16 +1,39 @@
 """A filtered, paginated result list: the shared core of topic, company and search pages.
 
 Pages call `result_context()`; feeds and exports call `filter_items()` with the same query
-string, so a page, its feed and its download hold the same items in the same order.
+string, so a page, its feed and its download hold the same items in the same order. Facet
+counts are explained in `stories.facets`.
 """
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, QueryDict
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from stories.facets import Facet, FacetChoice, facets, selected_values, submitted_facets
 from stories.filters import filter_items
+from stories.models import Kind
+from stories.search import highlight_items
+
+__all__ = ["Facet", "FacetChoice", "filter_items", "filters_query_string", "paginate"]
 
 PER_PAGE = 20
+EXPORT_FORMATS = {"csv": gettext_lazy("Download CSV"), "json": gettext_lazy("Download JSON")}
+#: Filters the form carries as hidden fields (they have no control of their own).
+HIDDEN_FILTERS = ["in_topic", "in_company"]
+#: A page listing one object's items passes that object on to its export links.
+SCOPES = {"stories:topic_detail": "in_topic", "companies:company_detail": "in_company"}
+
+
+@dataclass(frozen=True)
+class ExportLink:
+    format: str
+    label: str
+    href: str
 
 
 def filters_query_string(data: QueryDict) -> str:
@@ -32,18 +55,80 @@ def paginate(request, queryset, per_page: int = PER_PAGE):
         raise Http404(_("There is no such page.")) from exc
 
 
-def result_context(request, base_queryset, per_page: int = PER_PAGE):
-    """(context, status) for a filterable list of `base_queryset` (already published())."""
+def page_scope(request) -> dict[str, str]:
+    """`{"in_topic": slug}` on a topic page, `{"in_company": slug}` on a company page."""
+    match = getattr(request, "resolver_match", None)
+    if match and match.view_name in SCOPES and "slug" in match.kwargs:
+        return {SCOPES[match.view_name]: match.kwargs["slug"]}
+    return {}
+
+
+def export_links(query_string: str, scope: dict | None = None, route: str = "search:export"):
+    """CSV and JSON download links for the list `query_string` (plus its page's scope)."""
+    params = QueryDict(query_string, mutable=True)
+    for name, value in (scope or {}).items():
+        if value not in params.getlist(name):
+            params.appendlist(name, value)
+    encoded = params.urlencode()
+    links = []
+    for fmt, label in EXPORT_FORMATS.items():
+        href = reverse(route, kwargs={"fmt": fmt})
+        links.append(ExportLink(fmt, str(label), f"{href}?{encoded}" if encoded else href))
+    return links
+
+
+def result_context(request, base_queryset, per_page: int = PER_PAGE, scope: dict | None = None):
+    """(context, status) for a filterable list of `base_queryset` (already published()).
+
+    The context holds `filter`, `page_obj`, `items` (each with `.highlight` when there is a
+    text query), `paginator`, `is_paginated`, `query_string`, `search_query`, `facets`,
+    `export_links` and `response_export_links`. Invalid filters give status 400 and no
+    items; a page that is not a number or past the end raises Http404.
+    """
     filterset = filter_items(request.GET, base_queryset)
-    context = {"filter": filterset, "query_string": filters_query_string(request.GET)}
+    query_string = filters_query_string(request.GET)
+    scope = page_scope(request) if scope is None else scope
+    context = {
+        "filter": filterset,
+        "query_string": query_string,
+        "search_query": "",
+        "facets": [],
+        "hidden_filters": [
+            (name, value) for name in HIDDEN_FILTERS for value in request.GET.getlist(name)
+        ],
+        "export_links": export_links(query_string, scope),
+        "response_export_links": export_links(query_string, scope, "search:responses_export"),
+        "response_count": 0,
+    }
     if not filterset.is_valid():
         context.update(page_obj=None, items=[], paginator=None, is_paginated=False)
+        context["export_links"] = context["response_export_links"] = []
+        context["facets"] = submitted_facets(filterset)
         return context, 400
     page_obj = paginate(request, filterset.qs.for_listing(), per_page)
+    items = list(page_obj.object_list)
+    page_obj.object_list = items
+    text = filterset.text_query
+    if text:
+        highlight_items(items, text, get_language() or settings.LANGUAGE_CODE)
     context.update(
         page_obj=page_obj,
-        items=page_obj.object_list,
+        items=items,
         paginator=page_obj.paginator,
         is_paginated=page_obj.has_other_pages(),
+        search_query=text,
+        facets=facets(filterset),
     )
+    context["response_count"] = _response_count(filterset, context["facets"])
     return context, 200
+
+
+def _response_count(filterset, facet_list) -> int:
+    """How many company responses the list holds, read from the kind facet (no query)."""
+    selected = selected_values(filterset, "kind")
+    if selected and Kind.RESPONSE not in selected:
+        return 0
+    for facet in facet_list:
+        if facet.name == "kind":
+            return sum(c.count for c in facet.choices if c.value == Kind.RESPONSE)
+    return 0

@@ -1,6 +1,72 @@
-# Placeholder until the search work (issue 5) lands: the URL name exists so pages can link.
-from django.http import Http404
+"""The site-wide search page and the downloads of any result list.
+
+Both read the same GET filters through `stories.filters.filter_items()`; a topic or
+company page's download links add `in_topic=<slug>` / `in_company=<slug>` (see
+`stories.results.export_links`), so a download holds what its page lists.
+"""
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from feeds.links import feed_links
+from stories.exports import export_response
+from stories.filters import filter_items
+from stories.models import Item
+from stories.results import filters_query_string, result_context
 
 
+def _title(query: str) -> str:
+    if query:
+        return _("Search results for “%(query)s”") % {"query": query}
+    return _("Search")
+
+
+@require_safe
 def search(request):
-    raise Http404
+    """`/<lang>/search/?q=...&topic=...`: every published item matching the filters."""
+    context, status = result_context(request, Item.objects.published(), scope={})
+    context["page_title"] = _title(context["search_query"])
+    context["feed_links"] = (
+        feed_links(request, "search", context["page_title"], query_string=context["query_string"])
+        if status == 200
+        else []
+    )
+    return render(request, "stories/search.html", context, status=status)
+
+
+def _invalid(request, filterset):
+    """The search page with the form and its errors, as a 400."""
+    context = {
+        "filter": filterset,
+        "query_string": filters_query_string(request.GET),
+        "search_query": "",
+        "facets": [],
+        "items": [],
+        "page_obj": None,
+        "paginator": None,
+        "export_links": [],
+        "response_export_links": [],
+        "feed_links": [],
+        "page_title": _("Search"),
+    }
+    return render(request, "stories/search.html", context, status=400)
+
+
+def _export(request, fmt, dataset):
+    filterset = filter_items(request.GET, Item.objects.published())
+    if not filterset.is_valid():
+        return _invalid(request, filterset)
+    return export_response(request, filterset.qs, dataset, fmt)
+
+
+@require_safe
+def export_items(request, fmt):
+    """`/<lang>/search/export.csv?...`: the filtered items as CSV or JSON."""
+    return _export(request, fmt, "items")
+
+
+@require_safe
+def export_responses(request, fmt):
+    """`/<lang>/search/responses.csv?...`: the company-response dataset, same filters."""
+    return _export(request, fmt, "responses")

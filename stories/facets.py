@@ -1,0 +1,335 @@
+"""Facet counts of a result list: how many results each filter choice would give.
+
+Counting rule (the usual one for multi-select filters): each facet is counted over the
+results filtered by every *other* filter. A count therefore says how many results that
+choice gives together with the choices already made in other facets; choices in the same
+facet are alternatives, so ticking a second one adds its count.
+
+Queries, whatever the number of results:
+1. kind, original language, country and region: one GROUP BY over the results, by
+   (kind, language, countries), added up in Python; plus one per one of these facets
+   that has a choice made (it is counted without its own filter);
+2. topics (each counting its sub-topics' items once, via a recursive CTE), companies
+   (items about them or their responses), sectors (through companies) and tags: one
+   UNION ALL statement;
+3. the labels of the topics, companies, sectors and tags counted: one UNION of
+   `published()` querysets.
+"""
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, F, Q, Value
+from django.utils.translation import get_language
+from django_countries import countries
+from modeltranslation.utils import build_localized_fieldname
+
+from companies.models import Company, Sector
+from resource_centre.i18n import LANGUAGE_NAMES, fallback_order, normalise_language
+from stories.models import Item, Kind, Tag, TaggedItem, Topic
+from stories.regions import REGIONS, regions_of
+
+#: The most frequent choices shown for long facets (selected ones are always shown).
+FACET_LIMIT = 30
+#: The facets, in the order the filter form shows them.
+FACET_NAMES = ["kind", "topic", "company", "sector", "region", "country", "language", "tag"]
+SIMPLE = {"kind", "language", "country", "region"}
+RELATED = ["topic", "company", "sector", "tag"]
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+class FacetChoice(NamedTuple):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    choices: list[FacetChoice] = field(default_factory=list)
+    truncated: bool = False
+    #: False when the filters were invalid: the choices are the raw values, uncounted.
+    counted: bool = True
+    invalid: bool = False
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    @property
+    def selected(self):
+        return [choice for choice in self.choices if choice.selected]
+
+
+def selected_values(filterset, name) -> list[str]:
+    data = filterset.data
+    if not data:
+        return []
+    values = data.getlist(name) if hasattr(data, "getlist") else data.get(name, [])
+    if isinstance(values, str):
+        values = [values]
+    return [str(value) for value in values]
+
+
+def facets(filterset) -> list[Facet]:
+    """Every facet with at least one choice, in FACET_NAMES order (see the module doc)."""
+    labels = {name: str(filterset.filters[name].label) for name in FACET_NAMES}
+    selected = {name: selected_values(filterset, name) for name in FACET_NAMES}
+    built = _simple_facets(filterset, labels, selected)
+    built.update(_related_facets(filterset, labels, selected))
+    return [built[name] for name in FACET_NAMES if built.get(name) and built[name].choices]
+
+
+def submitted_facets(filterset) -> list[Facet]:
+    """The values the visitor sent, as checked boxes, when they could not be applied."""
+    result = []
+    errors = filterset.form.errors
+    for name in FACET_NAMES:
+        values = selected_values(filterset, name)
+        if values:
+            choices = [FacetChoice(value, value, 0, True) for value in values]
+            label = str(filterset.filters[name].label)
+            result.append(Facet(name, label, choices, counted=False, invalid=name in errors))
+    return result
+
+
+def _base(filterset, name):
+    """The results counted for facet `name`: without its own filter if a choice is made."""
+    if selected_values(filterset, name):
+        return filterset.queryset_without(name)
+    return filterset.qs
+
+
+def _ids(queryset):
+    return queryset.order_by().values("pk")
+
+
+# --- kind, language, country, region --------------------------------------------------
+
+
+def _codes(value) -> list[str]:
+    if isinstance(value, str):
+        return [code for code in value.split(",") if code]
+    return [getattr(country, "code", str(country)) for country in value or []]
+
+
+def _combinations(queryset):
+    """(kind, language, country codes, number of items) for each distinct combination."""
+    rows = (
+        Item.objects.filter(pk__in=_ids(queryset))
+        .order_by()
+        .values("kind", "original_language", "countries")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        (row["kind"], row["original_language"], _codes(row["countries"]), row["n"]) for row in rows
+    ]
+
+
+def _add(counts, key, n):
+    counts[key] = counts.get(key, 0) + n
+
+
+def _count_simple(combinations, name) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for kind, language, codes, n in combinations:
+        if name == "kind":
+            _add(counts, kind, n)
+        elif name == "language":
+            _add(counts, language, n)
+        elif name == "country":
+            for code in set(codes):
+                _add(counts, code, n)
+        else:
+            for slug in {slug for code in codes for slug in regions_of(code)}:
+                _add(counts, slug, n)
+    return counts
+
+
+def _simple_facets(filterset, labels, selected) -> dict[str, Facet]:
+    shared = None
+    counts = {}
+    for name in ("kind", "language", "country", "region"):
+        if selected[name]:
+            combinations = _combinations(filterset.queryset_without(name))
+        else:
+            if shared is None:
+                shared = _combinations(filterset.qs)
+            combinations = shared
+        counts[name] = _count_simple(combinations, name)
+    languages = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGE_CODES]
+    regions = [
+        (slug, ("— " if region.parent else "") + str(region.label))
+        for slug, region in REGIONS.items()
+    ]
+    country_choices, truncated = top_choices(
+        counts["country"], dict(countries), selected["country"], FACET_LIMIT
+    )
+    return {
+        "kind": Facet(
+            "kind", labels["kind"], listed_choices(counts["kind"], Kind.choices, selected["kind"])
+        ),
+        "language": Facet(
+            "language",
+            labels["language"],
+            listed_choices(counts["language"], languages, selected["language"]),
+        ),
+        "region": Facet(
+            "region",
+            labels["region"],
+            listed_choices(counts["region"], regions, selected["region"]),
+        ),
+        "country": Facet("country", labels["country"], country_choices, truncated),
+    }
+
+
+# --- topic, company, sector, tag --------------------------------------------------------
+
+
+def _related_counts(filterset) -> dict[str, dict[int, int]]:
+    """{facet: {pk: items}} for topics, companies, sectors and tags, in one statement."""
+    from responses.models import CompanyResponse
+
+    q = connection.ops.quote_name
+    bases, base_names, params = {}, {}, []
+    ctes = []
+    for name in RELATED:
+        sql, base_params = _ids(_base(filterset, name)).query.sql_with_params()
+        if sql not in bases:
+            bases[sql] = f"base_{len(bases)}"
+            ctes.append(f"{bases[sql]}(id) AS ({sql})")
+            params.extend(base_params)
+        base_names[name] = bases[sql]
+    topics = q(Topic._meta.db_table)
+    pairs = (
+        f"SELECT item_id, company_id FROM {q(Item.companies.through._meta.db_table)} "
+        f"UNION SELECT item_ptr_id, company_id FROM {q(CompanyResponse._meta.db_table)}"
+    )
+    content_types = (
+        "SELECT ct.id FROM django_content_type ct WHERE "
+        "(ct.app_label = %s AND ct.model IN (%s, %s, %s, %s, %s)) "
+        "OR (ct.app_label = %s AND ct.model = %s)"
+    )
+    sql = f"""
+        WITH RECURSIVE {", ".join(ctes)},
+        closure(ancestor_id, topic_id, depth) AS (
+            SELECT id, id, 0 FROM {topics}
+            UNION ALL
+            SELECT closure.ancestor_id, child.id, closure.depth + 1
+            FROM closure JOIN {topics} child ON child.parent_id = closure.topic_id
+            WHERE closure.depth < 20
+        )
+        SELECT 'topic', closure.ancestor_id, COUNT(DISTINCT link.item_id)
+        FROM closure JOIN {q(Item.topics.through._meta.db_table)} link
+            ON link.topic_id = closure.topic_id
+        WHERE link.item_id IN (SELECT id FROM {base_names["topic"]})
+        GROUP BY closure.ancestor_id
+        UNION ALL
+        SELECT 'company', pairs.company_id, COUNT(DISTINCT pairs.item_id)
+        FROM ({pairs}) pairs
+        WHERE pairs.item_id IN (SELECT id FROM {base_names["company"]})
+        GROUP BY pairs.company_id
+        UNION ALL
+        SELECT 'sector', link.sector_id, COUNT(DISTINCT pairs.item_id)
+        FROM ({pairs}) pairs
+        JOIN {q(Company.sectors.through._meta.db_table)} link ON link.company_id = pairs.company_id
+        WHERE pairs.item_id IN (SELECT id FROM {base_names["sector"]})
+        GROUP BY link.sector_id
+        UNION ALL
+        SELECT 'tag', tagged.tag_id, COUNT(DISTINCT tagged.object_id)
+        FROM {q(TaggedItem._meta.db_table)} tagged
+        WHERE tagged.object_id IN (SELECT id FROM {base_names["tag"]})
+            AND tagged.content_type_id IN ({content_types})
+        GROUP BY tagged.tag_id
+    """
+    params += ["stories", "item", "article", "story", "opinion", "statement"]
+    params += ["responses", "companyresponse"]
+    counts: dict[str, dict[int, int]] = {name: {} for name in RELATED}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for facet, pk, n in cursor.fetchall():
+            counts[facet][pk] = n
+    return counts
+
+
+def _label_querysets(wanted: dict[str, set[int]], slugs: dict[str, list[str]]):
+    """One values() queryset per model, with the same columns: l_facet, l_pk, l_slug and the
+    label in each language (l_en, l_fr, ...)."""
+    models = {
+        "topic": (Topic.objects.published(), "title"),
+        "company": (Company.objects.published(), None),
+        "sector": (Sector.objects.all(), "name"),
+        "tag": (Tag.objects.all(), "name"),
+    }
+    querysets = []
+    for name, (queryset, translated) in models.items():
+        condition = Q(pk__in=wanted[name]) | Q(slug__in=slugs[name])
+        columns = {"l_facet": Value(name), "l_pk": F("pk"), "l_slug": F("slug")}
+        for code in LANGUAGE_CODES:
+            source = build_localized_fieldname(translated, code) if translated else "name"
+            columns[f"l_{code.replace('-', '_')}"] = F(source)
+        querysets.append(
+            queryset.filter(condition).order_by().annotate(**columns).values(*columns)
+        )
+    return querysets
+
+
+def _localized_label(row_labels: dict[str, str]) -> str:
+    requested = normalise_language(get_language())
+    for code in fallback_order(requested):
+        if row_labels.get(code):
+            return row_labels[code]
+    return ""
+
+
+def _related_facets(filterset, labels, selected) -> dict[str, Facet]:
+    counts = _related_counts(filterset)
+    wanted = {}
+    for name in RELATED:
+        limit = None if name == "sector" else FACET_LIMIT + 1
+        ranked = sorted(counts[name], key=lambda pk, c=counts[name]: -c[pk])
+        wanted[name] = set(ranked[:limit] if limit else ranked)
+    first, *rest = _label_querysets(wanted, selected)
+    by_slug = {name: {} for name in RELATED}
+    names = {name: {} for name in RELATED}
+    for row in first.union(*rest, all=True):
+        facet, slug = row["l_facet"], row["l_slug"]
+        texts = {code: row[f"l_{code.replace('-', '_')}"] for code in LANGUAGE_CODES}
+        names[facet][slug] = _localized_label(texts)
+        by_slug[facet][slug] = counts[facet].get(row["l_pk"], 0)
+    result = {}
+    for name in RELATED:
+        limit = None if name == "sector" else FACET_LIMIT
+        choices, truncated = top_choices(by_slug[name], names[name], selected[name], limit)
+        result[name] = Facet(name, labels[name], choices, truncated)
+    return result
+
+
+# --- choices ---------------------------------------------------------------------------
+
+
+def top_choices(counts: dict, labels: dict, selected: list[str], limit: int | None = None):
+    """Choices with a count or selected, most frequent first (up to `limit` unselected)."""
+    keys = [key for key in counts if counts[key] and key in labels]
+    keys.sort(key=lambda key: (-counts[key], str(labels[key]).casefold()))
+    truncated = limit is not None and len(keys) > limit
+    if truncated:
+        keys = keys[:limit]
+    keys += [key for key in selected if key not in keys and key in labels]
+    choices = [
+        FacetChoice(key, str(labels[key]), counts.get(key, 0), key in selected) for key in keys
+    ]
+    return choices, truncated
+
+
+def listed_choices(counts: dict, choices, selected):
+    """Choices in their fixed order, those with a count or selected."""
+    return [
+        FacetChoice(value, str(label), counts.get(value, 0), value in selected)
+        for value, label in choices
+        if counts.get(value) or value in selected
+    ]

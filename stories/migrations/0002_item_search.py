@@ -1,0 +1,89 @@
+# Full-text search: the denormalised search text on Item, filled for existing rows, and
+# (on PostgreSQL only) pg_trgm plus one GIN index per language. The index expressions come
+# from stories.search so that they are the very expressions the queries use; changing one
+# there needs a new migration that drops and recreates the indexes.
+
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations, models
+from django.utils import timezone
+
+LANGUAGES = ["en", "es", "fr", "de", "pt", "ru", "ar", "zh_hans", "ja", "ko"]
+
+
+def fill_search_text(apps, schema_editor):
+    Item = apps.get_model("stories", "Item")
+    Article = apps.get_model("stories", "Article")
+    Opinion = apps.get_model("stories", "Opinion")
+    CompanyResponse = apps.get_model("responses", "CompanyResponse")
+    now = timezone.now()
+    texts = {}
+
+    def add(pk, *values):
+        texts.setdefault(pk, []).extend(v.strip() for v in values if v and v.strip())
+
+    fields = [f"{name}_{code}" for name in ("author", "publication") for code in LANGUAGES]
+    for row in Article.objects.values_list("item_ptr_id", *fields):
+        add(*row)
+    fields = [
+        f"{name}_{code}" for name in ("author_role", "author_organisation") for code in LANGUAGES
+    ]
+    for row in Opinion.objects.values_list("item_ptr_id", "author_name", *fields):
+        add(*row)
+    public = {"company__status": "published", "company__published_at__lte": now}
+    for pk, name in CompanyResponse.objects.filter(**public).values_list(
+        "item_ptr_id", "company__name"
+    ):
+        add(pk, name)
+    for pk, name in Item.companies.through.objects.filter(**public).values_list(
+        "item_id", "company__name"
+    ):
+        add(pk, name)
+    changed = []
+    for pk, values in texts.items():
+        changed.append(Item(pk=pk, search_extra=" ".join(dict.fromkeys(values))))
+    Item.objects.bulk_update(changed, ["search_extra"], batch_size=500)
+
+
+def create_search_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    from stories.search import search_indexes
+
+    Item = apps.get_model("stories", "Item")
+    for index in search_indexes():
+        schema_editor.add_index(Item, index)
+
+
+def drop_search_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    from stories.search import search_indexes
+
+    Item = apps.get_model("stories", "Item")
+    for index in search_indexes():
+        schema_editor.remove_index(Item, index)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("stories", "0001_initial"),
+        ("responses", "0001_initial"),
+        ("companies", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="item",
+            name="search_extra",
+            field=models.TextField(
+                blank=True,
+                default="",
+                editable=False,
+                help_text="Author, publication and company names, kept by stories.search.",
+                verbose_name="search text",
+            ),
+        ),
+        migrations.RunPython(fill_search_text, migrations.RunPython.noop),
+        TrigramExtension(),
+        migrations.RunPython(create_search_indexes, drop_search_indexes),
+    ]
