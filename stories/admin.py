@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag as TaggitTag
 
 from resource_centre.admin_helpers import (
     ContentAdmin,
@@ -29,6 +30,10 @@ from stories.models import (
     Tag,
     Topic,
 )
+
+# Our translatable `Tag` replaces taggit's own model, which nothing uses: hide its admin.
+if admin.site.is_registered(TaggitTag):
+    admin.site.unregister(TaggitTag)
 
 
 @admin.register(Topic)
