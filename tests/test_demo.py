@@ -5,6 +5,7 @@ end; each test runs in its own savepoint inside it, so tests that change data do
 """
 
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
@@ -241,3 +242,57 @@ def test_rerun_restores_edited_demo_rows(demo):
 def test_demo_data_ships_inside_the_project(settings):
     assert DATA_PATH.is_file()
     assert DATA_PATH.resolve().is_relative_to(settings.BASE_DIR.resolve())
+
+
+def test_digital_freedom_page_two_holds_the_oldest_captured_items(client, digital_freedom):
+    first = client.get(digital_freedom.get_absolute_url())
+    second = client.get(digital_freedom.get_absolute_url(), {"page": 2})
+
+    assert first.status_code == second.status_code == 200
+    page_one = first.content.decode()
+    assert "Togo: Senior clergymen and civil society actors" in page_one
+    assert "CIVICUS Monitor shows twice as many people" in second.content.decode()
+    assert "Coming soon: our annual review" not in page_one
+    assert "Draft: spyware and journalists" not in page_one
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_every_captured_demo_page_renders_for_visitors(client, demo, language):
+    hub = Topic.objects.get(slug="technology-and-human-rights")
+    items = Item.objects.published().for_topic(hub).exclude(slug__startswith="demo-")
+    with translation.override(language):
+        urls = [hub.get_absolute_url()] + [item.get_absolute_url() for item in items]
+
+    statuses = {url: client.get(url).status_code for url in urls}
+
+    assert len(urls) > 20
+    assert set(statuses.values()) == {200}, statuses
+
+
+def test_unpublished_demo_items_are_not_found(client, demo):
+    for slug in [
+        "draft-spyware-and-journalists-briefing",
+        "scheduled-annual-review-of-digital-freedom",
+    ]:
+        item = Item.objects.get(slug=slug)
+        assert client.get(item.get_absolute_url()).status_code == 404
+
+
+def test_french_only_article_page_shows_french_text_marked_as_french(client, demo):
+    article = Article.objects.get(
+        slug="togo-religieux-et-acteurs-politiques-espionnes-logiciel-espion"
+    )
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert re.search(r'<h1[^>]*lang="fr"[^>]*>Togo : des religieux et des acteurs politiques', html)
+
+
+def test_japanese_item_page_in_japanese_shows_japanese_title(client, demo):
+    article = Article.objects.get(slug="technology-and-human-rights-blog-series-japanese")
+    with translation.override("ja"):
+        url = article.get_absolute_url()
+
+    html = client.get(url).content.decode()
+
+    assert "テクノロジーと人権：機会とリスク、そして仕事の未来" in html
