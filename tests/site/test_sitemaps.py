@@ -58,8 +58,12 @@ def test_sitemap_entries_carry_hreflang_alternates(client, settings):
     }
     assert alternates["fr"] == "http://testserver/fr/stories/internet-shutdowns/"
     assert alternates["ar"] == "http://testserver/ar/stories/internet-shutdowns/"
-    assert alternates["x-default"] == "http://testserver/en/stories/internet-shutdowns/"
+    # x-default is the language-neutral address, which redirects by Accept-Language.
+    assert alternates["x-default"] == "http://testserver/stories/internet-shutdowns/"
     assert len(alternates) == len(settings.LANGUAGES) + 1
+    redirect = client.get("/stories/internet-shutdowns/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert redirect.status_code == 302
+    assert redirect["Location"] == "/fr/stories/internet-shutdowns/"
 
 
 def test_drafts_and_scheduled_items_are_not_in_the_sitemap(client):
