@@ -172,8 +172,9 @@ class _Loader:
             self.load_topic(entry)
         for entry in self.data["site_messages"]:
             self.load_site_message(entry)
-        # The data lists items newest first; creating them oldest first gives same-day items
-        # ids that reproduce the captured order under "newest first, then highest id".
+        # Within a day, the data lists items top first as the captured page shows them;
+        # creating them in reverse gives ids that keep that order under "newest first, then
+        # highest id".
         entries = list(reversed(self.data["items"])) + generated_items()
         self.kinds = dict(
             Item.objects.filter(slug__in=[e["slug"] for e in entries]).values_list("slug", "kind")
