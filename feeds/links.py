@@ -1,7 +1,13 @@
-"""Feed discovery: the RSS and Atom addresses a page announces and links to."""
+"""Feed discovery: the RSS and Atom addresses a page announces and links to.
+
+Pages put `feed_links(...)` in their context; `base.html` renders each as
+`<link rel="alternate" type="application/rss+xml" href="https://...">` so that a feed reader
+given the page's address finds the feed of exactly the list on the page.
+"""
 
 from dataclasses import dataclass
 
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +15,8 @@ FEED_FORMATS = {
     "rss": ("application/rss+xml", _("RSS")),
     "atom": ("application/atom+xml", _("Atom")),
 }
+# Parameters of a page that are not filters of its list: a feed leaves them out.
+NOT_FILTERS = ("page", "limit", "format")
 
 
 @dataclass(frozen=True)
@@ -19,11 +27,22 @@ class FeedLink:
     href: str
 
 
-def feed_links(request, route: str, title: str, query_string: str = "", **kwargs):
-    """Absolute RSS and Atom links for the feed `feeds:<route>`, carrying `query_string`.
+def feed_query_string(query_string: str) -> str:
+    """`query_string` without the page number (a feed always starts at the newest item)."""
+    params = QueryDict(query_string, mutable=True)
+    for name in NOT_FILTERS:
+        params.pop(name, None)
+    return params.urlencode()
 
-    `route` is one of "latest", "topic", "company", "search".
+
+def feed_links(request, route: str, title: str, query_string: str = "", **kwargs):
+    """Absolute RSS and Atom links for the feed `feeds:<route>`, carrying the filters in
+    `query_string` (the page's own, so the feed holds the page's list).
+
+    `route` is one of "latest", "topic", "company", "search"; `kwargs` are its URL
+    arguments (`slug=...`). The links are in the current language (`/fr/feeds/...`).
     """
+    query_string = feed_query_string(query_string)
     links = []
     for fmt, (content_type, label) in FEED_FORMATS.items():
         path = reverse(f"feeds:{route}", kwargs={**kwargs, "fmt": fmt})

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from companies.models import Company
 from feeds.conditional import feed_validators, has_validators, is_not_modified, set_validators
+from feeds.links import NOT_FILTERS
 from feeds.syndication import CONTENT_TYPES, EPOCH, FeedInfo, attach_tags, build_feed
 from resource_centre.i18n import localized, normalise_language
 from stories.filters import filter_items
@@ -27,8 +28,6 @@ from stories.models import Item, Topic
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
-# Query parameters that shape the feed, not the list it holds.
-NOT_FILTERS = ("page", "limit", "format")
 LIMIT_PATTERN = re.compile(r"[0-9]{1,3}")
 DESCRIPTION_WORDS = 40
 

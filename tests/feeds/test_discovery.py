@@ -5,8 +5,9 @@ import datetime as dt
 from html.parser import HTMLParser
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from feeds.links import feed_links
 from tests.factories import ArticleFactory, CompanyFactory, StoryFactory, TopicFactory
 from tests.feeds.feedcheck import local_path, parse, titles
 
@@ -39,6 +40,19 @@ def discovered_feeds(client, url):
         assert link["href"].startswith("http://testserver/"), link
         assert link.get("title")
     return {fmt: link["href"] for fmt, link in found.items()}
+
+
+def test_feed_links_are_absolute_and_leave_out_page_and_limit(rf):
+    request = rf.get("/fr/topics/x/")
+    translation.activate("fr")
+
+    links = feed_links(request, "topic", "X", query_string="kind=story&page=3&limit=9", slug="x")
+
+    assert [(link.content_type, link.href) for link in links] == [
+        ("application/rss+xml", "http://testserver/fr/feeds/topics/x.rss?kind=story"),
+        ("application/atom+xml", "http://testserver/fr/feeds/topics/x.atom?kind=story"),
+    ]
+    assert links[0].title == "X (RSS)"
 
 
 def days_ago(days):
