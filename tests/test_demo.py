@@ -256,11 +256,11 @@ def test_digital_freedom_page_two_holds_the_oldest_captured_items(client, digita
     assert "Draft: spyware and journalists" not in page_one
 
 
-@pytest.mark.parametrize("language", ["en", "ar"])
-def test_every_captured_demo_page_renders_for_visitors(client, demo, language):
+def test_every_captured_demo_page_renders_in_arabic_with_fallbacks(client, demo):
+    """Arabic has the fewest translations: most pages fall back to English or the original."""
     hub = Topic.objects.get(slug="technology-and-human-rights")
     items = Item.objects.published().for_topic(hub).exclude(slug__startswith="demo-")
-    with translation.override(language):
+    with translation.override("ar"):
         urls = [hub.get_absolute_url()] + [item.get_absolute_url() for item in items]
 
     statuses = {url: client.get(url).status_code for url in urls}
