@@ -39,6 +39,7 @@ FORBIDDEN_XML_CHARS = re.compile(
 # The markup a summary may keep: inline emphasis, paragraphs, lists and links.
 SUMMARY_TAGS = {"p", "br", "a", "em", "strong", "b", "i", "u", "s", "ul", "ol", "li", "q"}
 SUMMARY_FALLBACK_WORDS = 60
+DNS_NAME = re.compile(r"[a-z0-9.-]+")
 # The date of an empty feed with nothing else to date it: "never changed".
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -66,7 +67,7 @@ def tag_authority(request) -> str:
     if configured:
         return configured
     domain, _port = split_domain_port(request.get_host())
-    return domain.strip("[]") or "localhost"
+    return domain if DNS_NAME.fullmatch(domain) else "localhost"
 
 
 def entry_id(item, authority: str) -> str:
@@ -81,14 +82,16 @@ def entry_id(item, authority: str) -> str:
 
 def summary_html(text: str, base_url: str) -> str:
     """Editor-written summary text as sanitised HTML with absolute links."""
-    return nh3.clean(
+    # Character references ("&#1;") come out of the sanitiser as the characters themselves.
+    html = nh3.clean(
         xml_text(text),
         tags=SUMMARY_TAGS,
         attributes={"a": {"href"}},
         url_schemes={"http", "https", "mailto"},
         url_relative=("rewrite_with_base", base_url),
         link_rel="noopener",
-    ).strip()
+    )
+    return xml_text(html).strip()
 
 
 def as_paragraphs(html: str) -> str:
@@ -254,7 +257,7 @@ def build_feed(fmt: str, info: FeedInfo, items, request) -> bytes:
 
         entry = fg.add_entry(order="append")  # feedgen prepends by default
         entry.id(entry_id(item, authority))
-        entry.title(xml_text(title.text))
+        entry.title(xml_text(title.text).strip() or gettext("Untitled"))
         entry.link(href=request.build_absolute_uri(item.get_absolute_url()), rel="alternate")
         entry.published(feed_date(item.published_at))
         entry.updated(updated)

@@ -8,6 +8,7 @@ in the list's order. The language is the URL's (`/fr/feeds/...` is in French).
 import re
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
@@ -57,7 +58,10 @@ def filter_data(request):
 
 
 def filter_errors(filterset) -> str:
-    messages = [f"{field}: {errors[0]}" for field, errors in filterset.errors.items()]
+    messages = [
+        str(errors[0]) if field == NON_FIELD_ERRORS else f"{field}: {errors[0]}"
+        for field, errors in filterset.errors.items()
+    ]
     return gettext("Invalid filter.") + " " + " ".join(messages)
 
 

@@ -320,7 +320,7 @@ NASTY_TITLE = "Fish & Chips <b>bold</b> </title> \x01\x08\x0b\x0c\x1f\x7f\ufffe\
 def test_text_xml_forbids_html_rtl_and_cjk_come_out_well_formed(client, fmt):
     ArticleFactory(
         title=NASTY_TITLE,
-        summary="Tom & Jerry <3 \x02 control",
+        summary="Tom & Jerry <3 \x02 control &#1;&#xFFFE;&#x1F;",
         author="Ann \x03 Author",
         published_at=days_ago(1),
     )
@@ -341,6 +341,13 @@ def test_text_xml_forbids_html_rtl_and_cjk_come_out_well_formed(client, fmt):
     assert parsed.entries[0].author == "Ann  Author, The Guardian"
     assert [tag.term for tag in parsed.entries[0].tags] == ["tag  with control"]
     assert parsed.feed.language == "ar"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_title_made_only_of_control_characters_still_makes_a_valid_entry(client, fmt):
+    ArticleFactory(title="\x01\x02 \x03")
+
+    assert titles(parse(client.get(f"/en/feeds/latest.{fmt}"), fmt)) == ["Untitled"]
 
 
 def test_search_query_with_control_characters_makes_a_well_formed_feed(client):
