@@ -1,18 +1,49 @@
+import importlib
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+# The browser fixtures of the end-to-end tests, for tests/admin/test_browser.py.
+from tests.e2e.conftest import chromium_browser, web  # noqa: F401
 
 EDITORS = "Editors"
+EDITORS_MIGRATION = ("resource_centre", "0002_editors_group")
 
 
 @pytest.fixture
-def editor(db):
-    """A member of the Editors group (created by a data migration): staff, not superuser."""
+def editors_group(db):
+    """The Editors group made by resource_centre's data migration.
+
+    A transactional test (the browser tests) empties every table when it ends, rows made by
+    data migrations included; then the migration's own function is run again, on the models
+    as they were at that migration.
+    """
+    group = Group.objects.filter(name=EDITORS).first()
+    if group is None:
+        run_editors_migration()
+        group = Group.objects.get(name=EDITORS)
+    return group
+
+
+def run_editors_migration():
+    """Run the data migration's function on the models as they were at that migration."""
+    module = importlib.import_module(f"{EDITORS_MIGRATION[0]}.migrations.{EDITORS_MIGRATION[1]}")
+    state = MigrationLoader(connection).project_state(EDITORS_MIGRATION)
+    # The function only reads the connection from its schema editor argument.
+    module.create_editors_group(state.apps, SimpleNamespace(connection=connection))
+
+
+@pytest.fixture
+def editor(editors_group):
+    """A member of the Editors group: staff, not superuser."""
     user = User.objects.create_user("editor", "editor@example.org", "a-long-editor-password")
     user.is_staff = True
     user.save()
-    user.groups.add(Group.objects.get(name=EDITORS))
+    user.groups.add(editors_group)
     return user
 
 

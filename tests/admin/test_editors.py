@@ -2,14 +2,17 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 
 from stories.models import Story
-from tests.admin.conftest import management_data
+from tests.admin.conftest import management_data, run_editors_migration
 from tests.factories import CompanyFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
+APPS = ["stories", "companies", "responses", "resource_centre"]
 CONTENT_MODELS = [
+    "stories.item",
     "stories.topic",
     "stories.tag",
     "stories.article",
@@ -39,22 +42,18 @@ def story_form(**fields):
     return data
 
 
-def test_editors_group_may_add_change_and_view_every_content_model():
-    codenames = set(
-        Group.objects.get(name="Editors").permissions.values_list(
-            "content_type__app_label", "codename"
-        )
-    )
+def test_editors_group_may_add_change_and_view_every_content_model(editors_group):
+    codenames = set(editors_group.permissions.values_list("content_type__app_label", "codename"))
     for label in CONTENT_MODELS:
         app_label, model = label.split(".")
         for action in ("add", "change", "view"):
             assert (app_label, f"{action}_{model}") in codenames, (action, label)
 
 
-def test_editors_group_has_no_user_group_or_content_delete_permissions():
+def test_editors_group_has_no_user_group_or_content_delete_permissions(editors_group):
     codenames = {
         f"{app}.{codename}"
-        for app, codename in Group.objects.get(name="Editors").permissions.values_list(
+        for app, codename in editors_group.permissions.values_list(
             "content_type__app_label", "codename"
         )
     }
@@ -63,6 +62,21 @@ def test_editors_group_has_no_user_group_or_content_delete_permissions():
     assert "companies.delete_company" not in codenames
     # Removing a signatory is part of editing a statement's list.
     assert "stories.delete_signatory" in codenames
+
+
+def test_editors_migration_works_before_any_permission_exists(editors_group):
+    """On a fresh database permissions are only created after all migrations: the data
+    migration creates the ones it needs itself."""
+    editors_group.delete()
+    ContentType.objects.filter(app_label__in=APPS).delete()  # and their permissions
+    ContentType.objects.clear_cache()
+
+    run_editors_migration()
+
+    group = Group.objects.get(name="Editors")
+    assert group.permissions.count() == len(CONTENT_MODELS) * 3 + 1
+    assert group.permissions.filter(codename="change_story").exists()
+    ContentType.objects.clear_cache()
 
 
 def test_editor_sees_content_on_the_admin_index(editor_client):

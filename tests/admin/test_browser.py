@@ -1,0 +1,54 @@
+"""An editor in a real browser (Debian chromium): language tabs, the rich-text editor in
+each tab, and the slug filled in from the English title."""
+
+import pytest
+from playwright.sync_api import expect
+
+from stories.models import Story
+from tests.e2e.conftest import screenshot
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def tab_group(page, field_id):
+    """The tabs holding every language of the field whose English input is `field_id`."""
+    return page.locator(".ui-tabs", has=page.locator(f"#{field_id}"))
+
+
+def test_editor_writes_a_french_story_in_the_tabs_with_the_rich_text_editor(web, editor):
+    web.goto("/admin/login/?next=/admin/stories/story/add/")
+    web.fill("#id_username", "editor")
+    web.fill("#id_password", "a-long-editor-password")
+    web.click("input[type=submit]")
+
+    # Every language of the body has its own rich-text editor.
+    expect(web.locator(".prose-editor .ProseMirror[contenteditable=true]")).to_have_count(10)
+
+    web.locator("#id_title_en").press_sequentially("Droits numériques: a new report")
+    assert web.input_value("#id_slug") == "droits-numériques-a-new-report"
+
+    tab_group(web, "id_title_en").get_by_role("tab", name="FR").click()
+    assert web.locator("#id_title_fr").is_visible()
+    assert not web.locator("#id_title_en").is_visible()
+    web.fill("#id_title_fr", "Droits numériques : un nouveau rapport")
+
+    tab_group(web, "id_body_en").get_by_role("tab", name="FR").click()
+    french_body = web.locator(".prose-editor:has(#id_body_fr) .ProseMirror[contenteditable=true]")
+    french_body.click()
+    web.keyboard.type("Bonjour ")
+    web.keyboard.press("Control+b")
+    web.keyboard.type("gras")
+    screenshot(web, "admin-story-french-tab.png")
+
+    web.click("input[name=_save]")
+    web.wait_for_url("**/admin/stories/story/")
+
+    story = Story.objects.get()
+    assert story.slug == "droits-numériques-a-new-report"
+    assert story.title_fr == "Droits numériques : un nouveau rapport"
+    assert story.body_fr == "<p>Bonjour <strong>gras</strong></p>"
+    assert story.translations == ["en", "fr"]
