@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
 
 from companies.models import Company, Sector
 from resource_centre.admin_helpers import (
@@ -39,7 +40,7 @@ class CompanyAdmin(ContentAdmin):
     list_filter = (
         PublicationStateFilter,
         "sectors",
-        "headquarters_country",
+        ("headquarters_country", CountryFilter),  # only the countries in use
         *translation_filters("description"),
     )
     search_fields = ("name", "slug")

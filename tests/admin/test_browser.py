@@ -44,6 +44,11 @@ def test_editor_writes_a_french_story_in_the_tabs_with_the_rich_text_editor(web,
     web.keyboard.type("gras")
     screenshot(web, "admin-story-french-tab.png")
 
+    tab_group(web, "id_body_en").get_by_role("tab", name="AR").click()
+    arabic_body = web.locator(".prose-editor:has(#id_body_ar) .ProseMirror[contenteditable=true]")
+    assert arabic_body.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert web.locator("#id_title_ar").evaluate("e => getComputedStyle(e).direction") == "rtl"
+
     web.click("input[name=_save]")
     web.wait_for_url("**/admin/stories/story/")
 

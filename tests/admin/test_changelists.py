@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from resource_centre.publishing import Status
+from tests.admin.conftest import changelist_titles
 from tests.factories import (
     ArticleFactory,
     CompanyFactory,
@@ -172,3 +173,15 @@ def test_changelist_search_finds_a_story_by_its_french_title(editor_client):
 
     assert "Mining in the Andes" in response.content.decode()
     assert "Garment workers" not in response.content.decode()
+
+
+def test_company_country_filter_offers_only_countries_in_use(editor_client):
+    CompanyFactory(name="Meridian Telecom", headquarters_country="KE")
+    CompanyFactory(name="Acme Mining", headquarters_country="CL")
+
+    response = editor_client.get("/admin/companies/company/", {"headquarters_country": "KE"})
+    html = response.content.decode()
+
+    assert changelist_titles(response) == ["Meridian Telecom"]
+    assert "Kenya" in html and "Chile" in html
+    assert "Andorra" not in html
