@@ -32,20 +32,35 @@ RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
 TIMEOUT_MS = 10_000
 
 
+# One Playwright and one browser per test process. Other conftests import `chromium_browser`
+# (tests/admin does), which registers the fixture again; a second sync Playwright in the same
+# thread would fail ("using Playwright Sync API inside the asyncio loop").
+_SHARED = {}
+
+
+def _close_shared_browser():
+    browser, playwright = _SHARED.pop("browser", None), _SHARED.pop("playwright", None)
+    if browser is not None:
+        browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
 @pytest.fixture(scope="session")
-def chromium_browser():
+def chromium_browser(pytestconfig):
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {MISSING_BROWSER}", pytrace=False)
         pytest.skip(MISSING_BROWSER)
-    from playwright.sync_api import sync_playwright
+    if "browser" not in _SHARED:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        _SHARED["playwright"] = sync_playwright().start()
+        _SHARED["browser"] = _SHARED["playwright"].chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
-        yield browser
-        browser.close()
+        pytestconfig.add_cleanup(_close_shared_browser)
+    return _SHARED["browser"]
 
 
 def _new_page(browser, live_server, **options):
