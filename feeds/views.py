@@ -8,6 +8,7 @@ in the list's order. The language is the URL's (`/fr/feeds/...` is in French).
 import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
@@ -20,7 +21,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from companies.models import Company
-from feeds.conditional import feed_validators, has_validators, is_not_modified, set_validators
+from feeds.conditional import MAX_AGE, feed_validators, is_not_modified, set_validators
 from feeds.links import NOT_FILTERS
 from feeds.syndication import CONTENT_TYPES, EPOCH, FeedInfo, attach_tags, build_feed
 from resource_centre.i18n import localized, normalise_language
@@ -31,6 +32,8 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 LIMIT_PATTERN = re.compile(r"[0-9]{1,3}")
 DESCRIPTION_WORDS = 40
+# A rendered feed is kept as long as readers and proxies may keep it (Cache-Control).
+CACHE_SECONDS = MAX_AGE
 
 
 class BadFeedRequest(Exception):
@@ -111,28 +114,34 @@ def serve_feed(
         empty_date = container.updated_at
     key = (fmt, language, self_url, container_key)
 
-    if has_validators(request):
-        rows = queryset.values_list("pk", "published_at", "updated_at")[:limit]
-        validators = feed_validators(key, rows, empty_date)
-        if is_not_modified(request, validators):
-            return set_validators(HttpResponseNotModified(), validators)
+    rows = list(queryset.values_list("pk", "published_at", "updated_at")[:limit])
+    validators = feed_validators(key, rows, empty_date)
+    if is_not_modified(request, validators):
+        return set_validators(HttpResponseNotModified(), validators)
 
-    items = feed_items(queryset, limit)
-    validators = feed_validators(
-        key, [(item.pk, item.published_at, item.updated_at) for item in items], empty_date
-    )
-    if data and mark_filtered:
-        title = gettext("%(title)s (filtered)") % {"title": title}
-    query = data.urlencode()
-    info = FeedInfo(
-        title=f"{settings.SITE_NAME}: {title}",
-        description=description,
-        page_url=request.build_absolute_uri(f"{page_path}?{query}" if query else page_path),
-        self_url=self_url,
-        language=language,
-        empty_date=empty_date,
-    )
-    response = HttpResponse(build_feed(fmt, info, items, request), content_type=CONTENT_TYPES[fmt])
+    # Same validators, same document: a reader without them is served the stored copy.
+    cache_key = f"feeds:{validators.digest}"
+    body = cache.get(cache_key)
+    if body is None:
+        items = feed_items(queryset, limit)
+        if data and mark_filtered:
+            title = gettext("%(title)s (filtered)") % {"title": title}
+        query = data.urlencode()
+        info = FeedInfo(
+            title=f"{settings.SITE_NAME}: {title}",
+            description=description,
+            page_url=request.build_absolute_uri(f"{page_path}?{query}" if query else page_path),
+            self_url=self_url,
+            language=language,
+            empty_date=empty_date,
+        )
+        body = build_feed(fmt, info, items, request)
+        rendered = [(item.pk, item.published_at, item.updated_at) for item in items]
+        if rendered == rows:
+            cache.set(cache_key, body, CACHE_SECONDS)
+        else:  # the list changed between the two queries: describe what was rendered
+            validators = feed_validators(key, rendered, empty_date)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response.headers["Content-Language"] = language
     return set_validators(response, validators)
 

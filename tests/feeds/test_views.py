@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import http_date
 
 from resource_centre.publishing import Status
@@ -79,6 +79,22 @@ def test_304_costs_no_more_than_the_filters_and_one_narrow_query(
         again = client.get("/en/feeds/latest.atom", HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 304
+
+
+def test_unchanged_feed_is_served_from_the_cache_to_readers_without_validators(
+    client, django_assert_max_num_queries
+):
+    topic = TopicFactory(slug="t")
+    ArticleFactory(title="Cached", topics=[topic], published_at=hours_ago(2))
+    first = client.get("/en/feeds/topics/t.atom")
+
+    with django_assert_max_num_queries(4):  # the topic, its tree, the filters, the validators
+        again = client.get("/en/feeds/topics/t.atom")
+    ArticleFactory(title="Fresh", topics=[topic], published_at=hours_ago(1))
+    changed = client.get("/en/feeds/topics/t.atom")
+
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert titles(parse(changed, "atom")) == ["Fresh", "Cached"]
 
 
 def test_each_format_and_language_has_its_own_etag(client):
@@ -257,6 +273,8 @@ ALL_FEED_URLS = [(url.format(fmt=fmt), fmt) for url in FEED_URLS for fmt in FORM
 
 def add_items(count, topic, company, tag):
     kinds = [ArticleFactory, StoryFactory, OpinionFactory]
+    # A /fr/ request leaves French active: titles must still go into the English columns.
+    translation.activate("en")
     for n in range(count):
         if n % 4 == 3:
             item = CompanyResponseFactory(company=company, topics=[topic])
