@@ -3,7 +3,7 @@
 from django.views.generic import DetailView, ListView
 
 from companies.models import Company
-from resource_centre.views import PublicOrPreviewMixin
+from resource_centre.views import PublicOrPreviewMixin, SitePageMixin
 from responses.models import CompanyResponse
 from stories.models import Item
 from stories.results import paginate
@@ -12,7 +12,7 @@ from stories.views import ResultListMixin
 COMPANIES_PER_PAGE = 100
 
 
-class CompanyListView(ListView):
+class CompanyListView(SitePageMixin, ListView):
     """Every public company, A to Z, with its sectors."""
 
     template_name = "companies/company_list.html"

@@ -2,7 +2,7 @@
 
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
@@ -18,7 +18,17 @@ HIDDEN_MESSAGE_MAX_AGE = 365 * 24 * 60 * 60
 HOME_LATEST = 12
 
 
-class PublicOrPreviewMixin:
+class SitePageMixin:
+    """Every page shows the site message unless the visitor's cookie hid it: say so to
+    caches."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class PublicOrPreviewMixin(SitePageMixin):
     """`get_queryset()` for detail pages: published() for the public; staff may also open
     drafts and scheduled items, which are then marked as a preview and kept out of caches
     and search engines."""
@@ -49,7 +59,7 @@ class PublicOrPreviewMixin:
         return response
 
 
-class HomeView(TemplateView):
+class HomeView(SitePageMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, RedirectView
 
 from feeds.links import feed_links
-from resource_centre.views import PublicOrPreviewMixin
+from resource_centre.views import PublicOrPreviewMixin, SitePageMixin
 from stories.models import Article, Item, Kind, Opinion, Statement, Story, Topic
 from stories.results import result_context
 
@@ -41,7 +41,7 @@ class ResultListMixin:
         return self.render_to_response(context, status=self.status)
 
 
-class TopicListView(ListView):
+class TopicListView(SitePageMixin, ListView):
     """Every public top-level topic with its public sub-topics."""
 
     template_name = "stories/topic_list.html"

@@ -155,3 +155,15 @@ def test_company_profile_in_french_has_french_country_name(client):
     page = parse(client.get(url))
 
     assert "Allemagne" in text(page.xpath("//dl[@class='facts']")[0])
+
+
+def test_company_description_falls_back_to_english_and_names_its_languages(client):
+    company = CompanyFactory(description="A Swiss bank.", description_de="Eine Schweizer Bank.")
+    with translation.override("fr"):
+        url = company.get_absolute_url()
+
+    page = parse(client.get(url))
+
+    assert page.xpath("//div[@class='intro']/@lang") == ["en"]
+    links = page.xpath("//p[@class='language-note']//a/@hreflang")
+    assert links == ["en", "de"]

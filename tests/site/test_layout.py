@@ -290,3 +290,9 @@ def test_style_sheet_has_visible_focus_and_uses_logical_properties_for_rtl():
     )
     assert physical == []
     assert "margin-inline" in css
+
+
+def test_pages_tell_caches_they_vary_with_the_cookie_that_hides_the_message(client):
+    for url in some_pages():
+        response = client.get(url)
+        assert "Cookie" in response["Vary"], url
