@@ -74,7 +74,9 @@ def test_home_page_announces_the_latest_feed(client):
 def test_topic_page_announces_its_feed_and_the_feed_holds_its_list(client):
     topic = TopicFactory(slug="digital-freedom", title="Digital freedom")
     ArticleFactory(title="On topic", topics=[topic], published_at=days_ago(1))
-    StoryFactory(title="On a sub-topic", topics=[TopicFactory(parent=topic)])
+    StoryFactory(
+        title="On a sub-topic", topics=[TopicFactory(parent=topic)], published_at=days_ago(0)
+    )
     ArticleFactory(title="Elsewhere", topics=[TopicFactory()])
 
     feeds = discovered_feeds(client, "/en/topics/digital-freedom/")
