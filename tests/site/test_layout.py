@@ -296,3 +296,17 @@ def test_pages_tell_caches_they_vary_with_the_cookie_that_hides_the_message(clie
     for url in some_pages():
         response = client.get(url)
         assert "Cookie" in response["Vary"], url
+
+
+def test_language_links_and_alternates_work_for_unicode_addresses(client):
+    topic = TopicFactory(slug="droits-numériques", title="Droits numériques")
+
+    response = client.get(topic.get_absolute_url())
+
+    assert response.status_code == 200
+    page = parse(response)
+    link = page.xpath("//nav[@class='languages']//a[@hreflang='ja']/@href")[0]
+    assert client.get(link).status_code == 200
+    assert link.startswith("/ja/topics/droits-num")
+    alternate = page.xpath("//head/link[@hreflang='ar']/@href")[0]
+    assert alternate.startswith("http://testserver/ar/topics/droits-num")
