@@ -13,17 +13,20 @@ JSON: one array of objects; several values are arrays.
 
 import csv
 import json
+from urllib.parse import quote
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django_countries import countries
 
 from companies.models import Company
-from resource_centre.i18n import localized
+from resource_centre.i18n import LANGUAGE_CODES, localized, normalise_language
 from stories.filters import ITEM_CONTENT_TYPES
-from stories.models import Kind, TaggedItem, Topic
+from stories.models import KIND_URL_NAMES, Kind, TaggedItem, Topic
 
 CHUNK_SIZE = 1000
 ROWS_PER_WRITE = 200
@@ -66,106 +69,128 @@ RESPONSE_COLUMNS = [
     "response_document",
 ]
 
+SLUG_PLACEHOLDER = "slug-placeholder-0"
 RESPONDED = {"responded": "yes", "no_response": "no", "declined": "declined"}
+#: Columns no row reads: left in the database (bodies are the bulk of a row).
+UNREAD = ["body", *(f"body_{code.replace('-', '_')}" for code in LANGUAGE_CODES), "search_extra"]
 
 
-def _country_name(code) -> str:
-    return str(countries.name(str(code))) if code else ""
+class Rows:
+    """What every row of one download shares: its language, country names, the time."""
+
+    def __init__(self, absolute):
+        self.absolute = absolute
+        self.language = normalise_language(get_language())
+        self.now = timezone.now()
+        self.country_names = {code: str(name) for code, name in countries}
+        self.url_templates = {}
+
+    def text(self, obj, field, original=None):
+        return localized(obj, field, language=self.language, original=original)
+
+    def countries(self, codes) -> list[str]:
+        return [self.country_names.get(code, code) for code in codes]
+
+    def url(self, item) -> str:
+        """The item's absolute address: `reverse()` once per kind, not once per row."""
+        if item.kind not in self.url_templates:
+            path = reverse(KIND_URL_NAMES[item.kind], kwargs={"slug": SLUG_PLACEHOLDER})
+            self.url_templates[item.kind] = self.absolute(path)
+        return self.url_templates[item.kind].replace(SLUG_PLACEHOLDER, quote(item.slug, safe="-_"))
+
+    def is_public(self, obj) -> bool:
+        return obj.status == "published" and obj.published_at <= self.now
+
+    def companies(self, item) -> list[str]:
+        names = [company.name for company in item.export_companies]
+        if item.kind == Kind.RESPONSE:
+            company = item.companyresponse.company
+            if self.is_public(company) and company.name not in names:
+                names.insert(0, company.name)
+        return names
+
+    def item(self, item) -> dict:
+        original = item.original_language
+        title = self.text(item, "title", original)
+        codes = _codes(item.countries)
+        row = {
+            "kind": item.kind,
+            "title": title.text,
+            "title_language": title.language if title.text else "",
+            "summary": self.text(item, "summary", original).text,
+            "url": self.url(item),
+            "published_at": item.published_at.isoformat(),
+            "original_language": original,
+            "translations": item.translations,
+            "topics": [self.text(topic, "title").text for topic in item.export_topics],
+            "companies": self.companies(item),
+            "countries": self.countries(codes),
+            "country_codes": codes,
+            "tags": [self.text(tag, "name").text for tag in item.export_tags],
+            "author": "",
+            "publication": "",
+            "source_url": "",
+        }
+        if item.kind == Kind.ARTICLE:
+            article = item.article
+            row["author"] = self.text(article, "author", original).text
+            row["publication"] = self.text(article, "publication", original).text
+            row["source_url"] = article.source_url
+        return row
+
+    def response(self, item) -> dict:
+        response = item.companyresponse
+        company = response.company
+        original = item.original_language
+        requested, responded = response.requested_on, response.responded_on
+        return {
+            "company": company.name,
+            "sector": [self.text(sector, "name").text for sector in company.sectors.all()],
+            "headquarters_country": self.country_names.get(company.headquarters_country.code, ""),
+            "country_of_alleged_abuse": self.countries(_codes(item.countries)),
+            "date": requested.isoformat() if requested else "",
+            "summary": self.text(item, "summary", original).text,
+            "issues": [self.text(issue, "name").text for issue in response.issues.all()],
+            "responded": RESPONDED.get(response.outcome, response.outcome),
+            "response_link": self.url(item),
+            "company_link": (
+                self.absolute(company.get_absolute_url()) if self.is_public(company) else ""
+            ),
+            "title": self.text(item, "title", original).text,
+            "requested_on": requested.isoformat() if requested else "",
+            "responded_on": responded.isoformat() if responded else "",
+            "response_document": response.document_url,
+        }
 
 
 def _codes(value) -> list[str]:
     return [getattr(country, "code", str(country)) for country in value or []]
 
 
-def _public(objects):
-    now = timezone.now()
-    return [obj for obj in objects if obj.status == "published" and obj.published_at <= now]
-
-
-# --- Rows -----------------------------------------------------------------------------
-
-
 def item_queryset(queryset):
-    """`queryset` with everything an item row reads, in a constant number of queries per chunk."""
-    return queryset.select_related("article", "companyresponse__company").prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.published()),
-        Prefetch("companies", queryset=Company.objects.published()),
+    """`queryset` with everything an item row reads: a constant number of queries a chunk."""
+    return (
+        queryset.defer(*UNREAD)
+        .select_related("article", "companyresponse__company")
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.published(), to_attr="export_topics"),
+            Prefetch("companies", queryset=Company.objects.published(), to_attr="export_companies"),
+        )
     )
-
-
-def _companies(item) -> list[str]:
-    names = [company.name for company in item.companies.all()]
-    if item.kind == Kind.RESPONSE:
-        company = item.companyresponse.company
-        if _public([company]) and company.name not in names:
-            names.insert(0, company.name)
-    return names
-
-
-def item_row(item, absolute) -> dict:
-    title = localized(item, "title", original=item.original_language)
-    summary = localized(item, "summary", original=item.original_language)
-    row = {
-        "kind": item.kind,
-        "title": title.text,
-        "title_language": title.language if title.text else "",
-        "summary": summary.text,
-        "url": absolute(item.get_absolute_url()),
-        "published_at": item.published_at.isoformat(),
-        "original_language": item.original_language,
-        "translations": item.translations,
-        "topics": [str(topic) for topic in item.topics.all()],
-        "companies": _companies(item),
-        "countries": [_country_name(code) for code in _codes(item.countries)],
-        "country_codes": _codes(item.countries),
-        "tags": [str(tag) for tag in item.export_tags],
-        "author": "",
-        "publication": "",
-        "source_url": "",
-    }
-    if item.kind == Kind.ARTICLE:
-        article = item.article
-        row["author"] = str(localized(article, "author", original=item.original_language))
-        row["publication"] = str(localized(article, "publication", original=item.original_language))
-        row["source_url"] = article.source_url
-    return row
 
 
 def response_queryset(queryset):
     return (
         queryset.filter(kind=Kind.RESPONSE)
+        .defer(*UNREAD)
         .select_related("companyresponse__company")
         .prefetch_related("companyresponse__issues", "companyresponse__company__sectors")
     )
 
 
-def response_row(item, absolute) -> dict:
-    response = item.companyresponse
-    company = response.company
-    company_public = bool(_public([company]))
-    summary = localized(item, "summary", original=item.original_language)
-    title = localized(item, "title", original=item.original_language)
-    return {
-        "company": company.name,
-        "sector": [str(sector) for sector in company.sectors.all()],
-        "headquarters_country": _country_name(company.headquarters_country),
-        "country_of_alleged_abuse": [_country_name(code) for code in _codes(item.countries)],
-        "date": response.requested_on.isoformat() if response.requested_on else "",
-        "summary": summary.text,
-        "issues": [str(issue) for issue in response.issues.all()],
-        "responded": RESPONDED.get(response.outcome, response.outcome),
-        "response_link": absolute(item.get_absolute_url()),
-        "company_link": absolute(company.get_absolute_url()) if company_public else "",
-        "title": title.text,
-        "requested_on": response.requested_on.isoformat() if response.requested_on else "",
-        "responded_on": response.responded_on.isoformat() if response.responded_on else "",
-        "response_document": response.document_url,
-    }
-
-
 DATASETS = {
-    "items": (ITEM_COLUMNS, item_queryset, item_row, "items"),
-    "responses": (RESPONSE_COLUMNS, response_queryset, response_row, "company-responses"),
+    "items": (ITEM_COLUMNS, item_queryset, Rows.item, "items"),
+    "responses": (RESPONSE_COLUMNS, response_queryset, Rows.response, "company-responses"),
 }
 
 
@@ -202,20 +227,21 @@ def attach_tags(items) -> None:
 def rows(queryset, dataset: str, absolute):
     """Each row of `dataset` for the items of `queryset`, as a dict, one chunk at a time."""
     _columns, prepare, make_row, _name = DATASETS[dataset]
+    context = Rows(absolute)
     chunk = []
     for item in prepare(queryset).iterator(chunk_size=CHUNK_SIZE):
         chunk.append(item)
         if len(chunk) >= CHUNK_SIZE:
-            yield from _chunk_rows(chunk, make_row, absolute)
+            yield from _chunk_rows(chunk, make_row, context)
             chunk = []
-    yield from _chunk_rows(chunk, make_row, absolute)
+    yield from _chunk_rows(chunk, make_row, context)
 
 
-def _chunk_rows(chunk, make_row, absolute):
+def _chunk_rows(chunk, make_row, context):
     if chunk:
         attach_tags(chunk)
     for item in chunk:
-        yield make_row(item, absolute)
+        yield make_row(context, item)
 
 
 def csv_stream(queryset, dataset: str, absolute):

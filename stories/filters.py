@@ -60,6 +60,10 @@ def country_choices():
     return [(code, name) for code, name in countries]
 
 
+def too_many_filters_message() -> str:
+    return _("Too many filters: use at most %(count)d values.") % {"count": MAX_PARAMETERS}
+
+
 class ItemFilterForm(forms.Form):
     """Checks the raw query string before the fields read it, and the date range after."""
 
@@ -78,7 +82,7 @@ class ItemFilterForm(forms.Form):
         else:
             pairs = [(k, v if isinstance(v, list | tuple) else [v]) for k, v in data.items()]
         if sum(len(values) for _name, values in pairs) > MAX_PARAMETERS:
-            return _("Too many filters: use at most %(count)d values.") % {"count": MAX_PARAMETERS}
+            return too_many_filters_message()
         for name, values in pairs:
             if name in SINGLE_VALUED and len(values) > 1:
                 return _("Give “%(name)s” only once.") % {"name": name}

@@ -8,6 +8,7 @@ counts are explained in `stories.facets`.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, QueryDict
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from stories.facets import Facet, FacetChoice, facets, selected_values, submitted_facets
-from stories.filters import filter_items
+from stories.filters import filter_items, too_many_filters_message
 from stories.models import Kind
 from stories.search import highlight_items
 
@@ -55,6 +56,24 @@ def paginate(request, queryset, per_page: int = PER_PAGE):
         raise Http404(_("There is no such page.")) from exc
 
 
+def filter_request(request, base_queryset):
+    """`filter_items()` over the request's query string.
+
+    Django refuses to parse a query string of more than DATA_UPLOAD_MAX_NUMBER_FIELDS
+    parameters; the list then answers with an empty form and the "too many filters" error
+    (and the rest of the page reads an empty query string) instead of a bare 400 page.
+    """
+    try:
+        data = request.GET
+    except TooManyFieldsSent:
+        request.GET = data = QueryDict()
+        filterset = filter_items(data, base_queryset)
+        filterset.form.is_valid()
+        filterset.form.add_error(None, too_many_filters_message())
+        return filterset
+    return filter_items(data, base_queryset)
+
+
 def page_scope(request) -> dict[str, str]:
     """`{"in_topic": slug}` on a topic page, `{"in_company": slug}` on a company page."""
     match = getattr(request, "resolver_match", None)
@@ -85,7 +104,7 @@ def result_context(request, base_queryset, per_page: int = PER_PAGE, scope: dict
     `export_links` and `response_export_links`. Invalid filters give status 400 and no
     items; a page that is not a number or past the end raises Http404.
     """
-    filterset = filter_items(request.GET, base_queryset)
+    filterset = filter_request(request, base_queryset)
     query_string = filters_query_string(request.GET)
     scope = page_scope(request) if scope is None else scope
     context = {

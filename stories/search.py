@@ -317,7 +317,7 @@ def _headline_annotations(text: str, codes) -> dict:
         config = CONFIGS[code]
         query = SearchQuery(text, config=config, search_type="websearch")
         options = {"config": config, "start_sel": START, "stop_sel": STOP}
-        annotations[f"title_{_suffix(code)}"] = SearchHeadline(
+        annotations[f"hl_title_{_suffix(code)}"] = SearchHeadline(
             column("title", code), query, highlight_all=True, **options
         )
         source = Document(column("summary", code), column("body", code))
@@ -329,7 +329,7 @@ def _headline_annotations(text: str, codes) -> dict:
             function="regexp_replace",
             output_field=TextField(),
         )
-        annotations[f"snippet_{_suffix(code)}"] = SearchHeadline(
+        annotations[f"hl_snippet_{_suffix(code)}"] = SearchHeadline(
             stripped,
             query,
             max_words=30,
@@ -367,11 +367,11 @@ def highlight_items(items, text: str, language: str) -> None:
         summary = item.display_summary
         snippet_language = summary.language if summary else item.display_body.language
         if title.language in pg_codes:
-            title_html = marked_to_html(row.get(f"title_{_suffix(title.language)}") or "")
+            title_html = marked_to_html(row.get(f"hl_title_{_suffix(title.language)}") or "")
         else:
             title_html = marked_to_html(mark_terms(title.text, terms))
         if snippet_language in pg_codes:
-            raw = row.get(f"snippet_{_suffix(snippet_language)}") or ""
+            raw = row.get(f"hl_snippet_{_suffix(snippet_language)}") or ""
             snippet_html = marked_to_html(html.unescape(raw))
         else:
             source = _snippet_source(item, snippet_language)

@@ -11,9 +11,8 @@ from django.views.decorators.http import require_safe
 
 from feeds.links import feed_links
 from stories.exports import export_response
-from stories.filters import filter_items
 from stories.models import Item
-from stories.results import filters_query_string, result_context
+from stories.results import filter_request, filters_query_string, result_context
 
 
 def _title(query: str) -> str:
@@ -54,7 +53,7 @@ def _invalid(request, filterset):
 
 
 def _export(request, fmt, dataset):
-    filterset = filter_items(request.GET, Item.objects.published())
+    filterset = filter_request(request, Item.objects.published())
     if not filterset.is_valid():
         return _invalid(request, filterset)
     return export_response(request, filterset.qs, dataset, fmt)

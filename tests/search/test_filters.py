@@ -144,9 +144,10 @@ def test_filters_combine_and_the_result_stays_newest_first(client):
     StoryFactory(title="Wrong kind", topics=[topic], companies=[company], countries=["IL"])
     since = days_ago(30).date().isoformat()
 
-    assert titles(
-        client, f"kind=article&topic=tech&company=nso&country=IL&date_from={since}"
-    ) == ["New match", "Old match"]
+    assert titles(client, f"kind=article&topic=tech&company=nso&country=IL&date_from={since}") == [
+        "New match",
+        "Old match",
+    ]
 
 
 def test_in_topic_and_in_company_narrow_to_all_given_scopes(client):

@@ -1,0 +1,136 @@
+"""PostgreSQL full-text search: stemming and ranking per language, CJK substring search,
+SearchHeadline highlighting, and the GIN indexes actually used."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import translation
+
+from stories.filters import filter_items
+from stories.models import Item
+from tests.factories import StoryFactory, days_ago
+from tests.site.html import entries, entry_titles, parse
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def search(client, query, language):
+    with translation.override(language):
+        url = reverse("search:results")
+    response = client.get(url, {"q": query})
+    assert response.status_code == 200, response.content[:300]
+    return response
+
+
+def title_marks(response) -> list[list[str]]:
+    return [
+        [m.text_content() for m in entry.xpath(".//*[contains(@class, 'entry-title')]//mark")]
+        for entry in entries(response)
+    ]
+
+
+def test_english_stemming_ranking_and_highlighting(client):
+    StoryFactory(title="Annual review", body="<p>The company mined cobalt.</p>")
+    StoryFactory(title="Mines flooded", published_at=days_ago(40))
+    StoryFactory(title="Quarterly review", summary="Mining communities protested.")
+
+    response = search(client, "mining", "en")
+
+    assert entry_titles(response) == ["Mines flooded", "Quarterly review", "Annual review"]
+    assert title_marks(response)[0] == ["Mines"]
+    excerpts = [e.xpath(".//*[contains(@class,'entry-excerpt')]//mark") for e in entries(response)]
+    assert [m.text_content() for m in excerpts[1]] == ["Mining"]
+    assert [m.text_content() for m in excerpts[2]] == ["mined"]
+
+
+def test_french_search_uses_french_stemming_and_highlights(client):
+    StoryFactory(title="Migrant workers", title_fr="Les travailleurs migrants exploités")
+    StoryFactory(title="Other", title_fr="Autre chose", summary_fr="Un travailleur blessé.")
+    StoryFactory(title="Nothing", title_fr="Rien à voir")
+
+    response = search(client, "travailleur", "fr")
+
+    assert entry_titles(response) == ["Les travailleurs migrants exploités", "Autre chose"]
+    assert title_marks(response)[0] == ["travailleurs"]
+    assert parse(response).xpath("//main//article//a[@lang]/@lang") in ([], ["fr"], ["fr", "fr"])
+
+
+def test_arabic_search_matches_other_forms_of_the_word(client):
+    StoryFactory(title="Companies abuse rights", title_ar="الشركات تنتهك حقوق العمال")
+    StoryFactory(title="Unrelated", title_ar="تقرير سنوي")
+
+    response = search(client, "الشركة", "ar")
+
+    assert entry_titles(response) == ["الشركات تنتهك حقوق العمال"]
+    assert title_marks(response) == [["الشركات"]]
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "title", "body_only"),
+    [
+        ("ja", "人権", "企業の人権侵害が報告された", "<p>報告書は人権について述べた。</p>"),
+        ("zh-hans", "人权", "企业侵犯人权的报告", "<p>该报告涉及人权问题。</p>"),
+        ("ko", "인권", "기업의 인권 침해 보고서", "<p>보고서는 인권 문제를 다룬다.</p>"),
+    ],
+)
+def test_chinese_japanese_and_korean_find_words_inside_unspaced_text(
+    client, language, word, title, body_only
+):
+    field = language.replace("-", "_")
+    StoryFactory(title="Body match", **{f"title_{field}": "年次報告", f"body_{field}": body_only})
+    StoryFactory(title="Title match", published_at=days_ago(30), **{f"title_{field}": title})
+    StoryFactory(title="No match", **{f"title_{field}": "年次報告書"})
+
+    response = search(client, word, language)
+
+    assert entry_titles(response) == [title, "年次報告"]
+    assert title_marks(response)[0] == [word]
+
+
+def test_japanese_search_also_finds_english_fallback_text(client):
+    StoryFactory(title="Cobalt supply chains")
+
+    assert entry_titles(search(client, "cobalt", "ja")) == ["Cobalt supply chains"]
+
+
+def plan(language: str, query: str) -> str:
+    with translation.override(language):
+        queryset = filter_items({"q": query}, Item.objects.published()).qs
+        sql, params = queryset.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "indexes"),
+    [
+        ("en", "mining", ["item_fts_en"]),
+        ("fr", "travailleur", ["item_fts_fr", "item_fts_en"]),
+        ("ar", "الشركة", ["item_fts_ar", "item_fts_en"]),
+        ("ja", "人権", ["item_fts_ja", "item_trgm_ja", "item_fts_en"]),
+        ("ko", "인권", ["item_fts_ko", "item_trgm_ko", "item_fts_en"]),
+    ],
+)
+def test_search_is_answered_from_the_gin_indexes(language, query, indexes):
+    # Enough published rows that filtering on status alone is no shortcut.
+    Item.objects.bulk_create(
+        Item(
+            kind="story",
+            status="published",
+            published_at=days_ago(2),
+            slug=f"filler-{n}",
+            title_en=f"Filler {n}",
+            summary_en="Routine text about other matters.",
+        )
+        for n in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE stories_item")
+
+    explained = plan(language, query)
+
+    for index in indexes:
+        assert f"Bitmap Index Scan on {index}" in explained, explained
+    assert "Seq Scan on stories_item" not in explained, explained
