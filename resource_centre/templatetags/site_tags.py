@@ -87,8 +87,18 @@ def alternate_links(context):
     for code, _name in settings.LANGUAGES:
         href = request.build_absolute_uri(translate_url(path, code))
         tags.append(format_html('<link rel="alternate" hreflang="{}" href="{}">', code, href))
-    default = request.build_absolute_uri(translate_url(path, settings.LANGUAGE_CODE))
-    tags.append(format_html('<link rel="alternate" hreflang="x-default" href="{}">', default))
+    # x-default: the address without a language, which LocaleMiddleware redirects by the
+    # browser's Accept-Language (the sitemap names the same address).
+    default = translate_url(path, settings.LANGUAGE_CODE)
+    prefix = f"/{settings.LANGUAGE_CODE}/"
+    if default.startswith(prefix):
+        default = "/" + default[len(prefix) :]
+    tags.append(
+        format_html(
+            '<link rel="alternate" hreflang="x-default" href="{}">',
+            request.build_absolute_uri(default),
+        )
+    )
     return mark_safe("\n".join(tags))  # noqa: S308 - every part went through format_html
 
 

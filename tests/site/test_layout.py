@@ -96,7 +96,9 @@ def test_every_page_lists_absolute_alternates_for_all_languages_and_x_default(cl
     }
     assert set(alternates) == {code for code, _ in settings.LANGUAGES} | {"x-default"}
     assert alternates["ar"] == "http://testserver/ar/topics/digital-freedom/"
-    assert alternates["x-default"] == "http://testserver/en/topics/digital-freedom/"
+    assert alternates["x-default"] == "http://testserver/topics/digital-freedom/"
+    negotiated = client.get("/topics/digital-freedom/", HTTP_ACCEPT_LANGUAGE="ar")
+    assert negotiated["Location"] == "/ar/topics/digital-freedom/"
     assert page.xpath("//link[@rel='canonical']/@href") == [
         "http://testserver/en/topics/digital-freedom/"
     ]
