@@ -23,12 +23,17 @@ from resource_centre.publishing import Status
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
-# modeltranslation's tabs need jQuery UI: served from our own static files (the official
-# 1.13.3 build, packaged by django-static-jquery-ui), not from a CDN.
+# modeltranslation's tabs need jQuery UI's tabs widget: served from our own static files
+# (unmodified jQuery UI sources, see the README beside them), never from a CDN.
+JQUERY_UI = "resource_centre/vendor/jquery-ui-1.14.2"
 TAB_MEDIA_JS = (
     "admin/js/jquery.init.js",
     "modeltranslation/js/force_jquery.js",
-    "jquery-ui/jquery-ui.min.js",
+    f"{JQUERY_UI}/version.js",
+    f"{JQUERY_UI}/widget.js",
+    f"{JQUERY_UI}/keycode.js",
+    f"{JQUERY_UI}/unique-id.js",
+    f"{JQUERY_UI}/widgets/tabs.js",
     "modeltranslation/js/tabbed_translation_fields.js",
 )
 TAB_MEDIA_CSS = {"all": ("modeltranslation/css/tabbed_translation_fields.css",)}
@@ -222,6 +227,8 @@ class ContentAdmin(TranslatedAdmin):
         try:
             url = obj.get_absolute_url()
         except NoReverseMatch:
+            # A slug the public URL refuses (only possible for rows made outside the
+            # admin's validation) must not break the whole list.
             return "-"
         if obj.is_public:
             label, css = _("View"), "rc-view"

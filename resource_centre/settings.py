@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "django_prose_editor",
-    "django_static_jquery_ui",  # jQuery UI for the admin's translation tabs
     "resource_centre",
     "stories",
     "companies",

@@ -7,15 +7,16 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-# The browser fixtures of the end-to-end tests, for tests/admin/test_browser.py.
-from tests.e2e.conftest import chromium_browser, web  # noqa: F401
-
 EDITORS = "Editors"
 EDITORS_MIGRATION = ("resource_centre", "0002_editors_group")
 
 
 @pytest.fixture
 def editors_group(db):
+    return get_editors_group()
+
+
+def get_editors_group():
     """The Editors group made by resource_centre's data migration.
 
     A transactional test (the browser tests) empties every table when it ends, rows made by
@@ -29,6 +30,15 @@ def editors_group(db):
     return group
 
 
+def make_editor(username="editor", password="a-long-editor-password"):
+    """A member of the Editors group: staff, not superuser."""
+    user = User.objects.create_user(username, f"{username}@example.org", password)
+    user.is_staff = True
+    user.save()
+    user.groups.add(get_editors_group())
+    return user
+
+
 def run_editors_migration():
     """Run the data migration's function on the models as they were at that migration."""
     module = importlib.import_module(f"{EDITORS_MIGRATION[0]}.migrations.{EDITORS_MIGRATION[1]}")
@@ -39,12 +49,7 @@ def run_editors_migration():
 
 @pytest.fixture
 def editor(editors_group):
-    """A member of the Editors group: staff, not superuser."""
-    user = User.objects.create_user("editor", "editor@example.org", "a-long-editor-password")
-    user.is_staff = True
-    user.save()
-    user.groups.add(editors_group)
-    return user
+    return make_editor()
 
 
 @pytest.fixture

@@ -59,7 +59,7 @@ def test_story_form_has_a_rich_text_editor_for_every_language(editor_client):
 def test_translated_fields_come_in_tabs_served_from_our_own_static_files(editor_client):
     html = editor_client.get("/admin/stories/story/add/").content.decode()
 
-    assert "/static/jquery-ui/jquery-ui.min.js" in html
+    assert "/static/resource_centre/vendor/jquery-ui-1.14.2/widgets/tabs.js" in html
     assert "/static/modeltranslation/js/tabbed_translation_fields.js" in html
     assert "googleapis" not in html
 

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from stories.models import Story
+from tests.admin.conftest import make_editor
 from tests.e2e.conftest import screenshot
 
 pytestmark = [
@@ -19,7 +20,8 @@ def tab_group(page, field_id):
     return page.locator(".ui-tabs", has=page.locator(f"#{field_id}"))
 
 
-def test_editor_writes_a_french_story_in_the_tabs_with_the_rich_text_editor(web, editor):
+def test_editor_writes_a_french_story_in_the_tabs_with_the_rich_text_editor(web):
+    make_editor(username="editor", password="a-long-editor-password")
     web.goto("/admin/login/?next=/admin/stories/story/add/")
     web.fill("#id_username", "editor")
     web.fill("#id_password", "a-long-editor-password")
