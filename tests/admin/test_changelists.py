@@ -185,3 +185,30 @@ def test_company_country_filter_offers_only_countries_in_use(editor_client):
     assert changelist_titles(response) == ["Meridian Telecom"]
     assert "Kenya" in html and "Chile" in html
     assert "Andorra" not in html
+
+
+@pytest.mark.parametrize(
+    "state, expected",
+    [("draft", ["Draft"]), ("scheduled", ["Scheduled"]), ("published", ["Public"])],
+)
+def test_status_filter_tells_drafts_scheduled_and_public_apart(editor_client, state, expected):
+    StoryFactory(title="Draft", status=Status.DRAFT)
+    StoryFactory(title="Scheduled", published_at=timezone.now() + dt.timedelta(hours=3))
+    StoryFactory(title="Public")
+
+    response = editor_client.get("/admin/stories/story/", {"state": state})
+
+    assert changelist_titles(response) == expected
+
+
+def test_all_content_filters_by_kind_and_topic(editor_client):
+    water = TopicFactory(title="Water")
+    ArticleFactory(title="Article on water", topics=[water])
+    StoryFactory(title="Story on water", topics=[water])
+    StoryFactory(title="Story on land")
+
+    response = editor_client.get(
+        "/admin/stories/item/", {"kind__exact": "story", "topics__id__exact": water.pk}
+    )
+
+    assert changelist_titles(response) == ["Story on water"]
