@@ -75,7 +75,7 @@ def test_topic_page_announces_its_feed_and_the_feed_holds_its_list(client):
     topic = TopicFactory(slug="digital-freedom", title="Digital freedom")
     ArticleFactory(title="On topic", topics=[topic], published_at=days_ago(1))
     StoryFactory(
-        title="On a sub-topic", topics=[TopicFactory(parent=topic)], published_at=days_ago(0)
+        title="On a sub-topic", topics=[TopicFactory(parent=topic)], published_at=days_ago(0.5)
     )
     ArticleFactory(title="Elsewhere", topics=[TopicFactory()])
 
