@@ -156,9 +156,15 @@ class ItemQuerySet(PublishableQuerySet):
 
     def for_listing(self):
         """Everything a list entry shows, in a constant number of queries."""
+        from companies.models import Company
+
         return self.select_related(
             "article", "story", "opinion", "statement", "companyresponse__company"
-        ).prefetch_related("topics", "companies", "tags")
+        ).prefetch_related(
+            models.Prefetch("topics", queryset=Topic.objects.published()),
+            models.Prefetch("companies", queryset=Company.objects.published()),
+            "tags",
+        )
 
     def newest_first(self):
         return self.order_by("-published_at", "-id")

@@ -99,3 +99,18 @@ def test_topic_status_uses_the_same_published_rule():
     TopicFactory(status=Status.DRAFT)
     live = TopicFactory()
     assert list(Topic.objects.published()) == [live]
+
+
+def test_listing_shows_only_public_topics_and_companies():
+    from resource_centre.publishing import Status as S
+    from tests.factories import CompanyFactory
+
+    public_topic = TopicFactory(title="Public topic")
+    draft_topic = TopicFactory(title="Draft topic", status=S.DRAFT)
+    public_company = CompanyFactory(name="Public Co")
+    draft_company = CompanyFactory(name="Draft Co", status=S.DRAFT)
+    ArticleFactory(topics=[public_topic, draft_topic], companies=[public_company, draft_company])
+
+    item = Item.objects.published().for_listing().get()
+    assert list(item.topics.all()) == [public_topic]
+    assert list(item.companies.all()) == [public_company]
