@@ -31,7 +31,7 @@ from stories.models import KIND_URL_NAMES, Kind, TaggedItem, Topic
 CHUNK_SIZE = 1000
 ROWS_PER_WRITE = 200
 SEPARATOR = " | "
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset("=+-@\t\r")
 
 ITEM_COLUMNS = [
     "kind",
@@ -205,11 +205,13 @@ class _Echo:
 
 
 def _cell(value) -> str:
-    if isinstance(value, list | tuple):
-        value = SEPARATOR.join(str(v) for v in value)
-    value = "" if value is None else str(value)
-    if value.startswith(FORMULA_STARTS):
-        value = "'" + value
+    if value.__class__ is not str:
+        if isinstance(value, list | tuple):
+            value = SEPARATOR.join(str(v) for v in value)
+        else:
+            value = "" if value is None else str(value)
+    if value[:1] in FORMULA_STARTS:
+        return "'" + value
     return value
 
 

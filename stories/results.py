@@ -23,7 +23,13 @@ from stories.search import highlight_items
 __all__ = ["Facet", "FacetChoice", "filter_items", "filters_query_string", "paginate"]
 
 PER_PAGE = 20
-EXPORT_FORMATS = {"csv": gettext_lazy("Download CSV"), "json": gettext_lazy("Download JSON")}
+EXPORT_LABELS = {
+    "search:export": {"csv": gettext_lazy("Download CSV"), "json": gettext_lazy("Download JSON")},
+    "search:responses_export": {
+        "csv": gettext_lazy("Download company responses (CSV)"),
+        "json": gettext_lazy("Download company responses (JSON)"),
+    },
+}
 #: Filters the form carries as hidden fields (they have no control of their own).
 HIDDEN_FILTERS = ["in_topic", "in_company"]
 #: A page listing one object's items passes that object on to its export links.
@@ -90,7 +96,7 @@ def export_links(query_string: str, scope: dict | None = None, route: str = "sea
             params.appendlist(name, value)
     encoded = params.urlencode()
     links = []
-    for fmt, label in EXPORT_FORMATS.items():
+    for fmt, label in EXPORT_LABELS[route].items():
         href = reverse(route, kwargs={"fmt": fmt})
         links.append(ExportLink(fmt, str(label), f"{href}?{encoded}" if encoded else href))
     return links
