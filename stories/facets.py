@@ -272,9 +272,7 @@ def _label_querysets(wanted: dict[str, set[int]], slugs: dict[str, list[str]]):
         for code in LANGUAGE_CODES:
             source = build_localized_fieldname(translated, code) if translated else "name"
             columns[f"l_{code.replace('-', '_')}"] = F(source)
-        querysets.append(
-            queryset.filter(condition).order_by().annotate(**columns).values(*columns)
-        )
+        querysets.append(queryset.filter(condition).order_by().annotate(**columns).values(*columns))
     return querysets
 
 
