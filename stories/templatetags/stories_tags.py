@@ -40,7 +40,7 @@ class Entry:
     title: LocalizedText
     excerpt: LocalizedText
     call_to_action: str
-    byline: LocalizedText | None = None
+    byline: list[LocalizedText] = field(default_factory=list)
     quote: LocalizedText | None = None
     quote_date: object = None
     company: object = None
@@ -60,23 +60,20 @@ def excerpt(obj, language=None, original=None) -> LocalizedText:
     return LocalizedText(text.strip(), body.language, body.requested)
 
 
-def byline(specific) -> LocalizedText | None:
-    """ "NAME, PUBLICATION" (articles) or "NAME, ROLE, ORGANISATION" (opinions), marked with
-    the language of its translated parts."""
+def byline(specific) -> list[LocalizedText]:
+    """The parts of "NAME, PUBLICATION" (articles) or "NAME, ROLE, ORGANISATION" (opinions),
+    each marked with its own language, so a mixed Arabic/English byline reads in order."""
     original = specific.original_language
+    requested = localized(specific, "title").requested
     if specific.kind == Kind.ARTICLE:
         names, fields = [], ("author", "publication")
     elif specific.kind == Kind.OPINION:
         names, fields = [specific.author_name], ("author_role", "author_organisation")
     else:
-        return None
-    parts = [localized(specific, name, original=original) for name in fields]
-    text = ", ".join(part for part in [*names, *(str(p) for p in parts)] if part)
-    if not text:
-        return None
-    requested = parts[0].requested
-    fallback = next((part for part in parts if part.is_fallback), None)
-    return LocalizedText(text, fallback.language if fallback else requested, requested)
+        return []
+    parts = [LocalizedText(name, requested, requested) for name in names if name]
+    parts += [localized(specific, name, original=original) for name in fields]
+    return [part for part in parts if part]
 
 
 def translations_of(item, shown: str) -> list[Translation]:
