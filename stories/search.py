@@ -1,16 +1,23 @@
 """Full-text search over items, in every language, and the highlighted snippets it shows.
 
 PostgreSQL
-    Each language has a GIN index on a weighted `tsvector` of its own columns (title A;
-    summary and `search_extra` B; body C) built with that language's text-search
-    configuration (`CONFIGS`). Chinese, Japanese and Korean have no configuration in
-    PostgreSQL: they use `simple`, plus a `pg_trgm` GIN index on the upper-cased text so
-    that a word inside an unspaced sentence is found with `LIKE '%word%'`.
+    Each language has a stored, generated `tsvector` column on `stories_item`
+    (`search_en`, `search_fr`, ...: title weighted A; summary and `search_extra` B; body C)
+    built with that language's text-search configuration (`CONFIGS`), and a GIN index on
+    it. The columns exist on PostgreSQL only (the migration adds them; Django's model does
+    not declare them, so no page ever selects them) and PostgreSQL keeps them current on
+    every write, bulk ones included. Stored vectors make the match, the count and the
+    ranking read the index and the column instead of re-parsing every body.
+    Chinese, Japanese and Korean have no configuration in PostgreSQL: their columns are
+    indexed as overlapping character pairs with `simple` (see `CJK`), so a word of any
+    length inside an unspaced sentence is found from the index. (pg_trgm was the other
+    candidate; its trigrams cannot index the two-character words these languages are full
+    of, such as 人権, so those searches would scan the table.)
     A query searches the active language's columns and the English (fallback) columns,
-    ranked with `ts_rank` ("most relevant first"); `SearchHeadline` marks the matched words.
-    The query expressions below are the very expressions the migration indexes (the
-    migration imports `search_indexes()`), so the planner uses the indexes; a test checks
-    it with EXPLAIN. Changing an expression here needs a new migration.
+    ranked with `ts_rank` ("most relevant first"); `SearchHeadline` marks the matched words
+    of the page's items (Python does it for Chinese, Japanese and Korean). A test checks
+    with EXPLAIN that the indexes answer. Changing `search_vector()` needs a migration that
+    drops and recreates the columns.
 
 SQLite (the embedded default)
     `icontains` over the same columns, every word (or "quoted phrase") required, titles
@@ -27,12 +34,20 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchQueryField,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
-from django.db.models.functions import Coalesce, Greatest, Upper
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models.expressions import Col, Expression
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.sql import Query
 from django.dispatch import receiver
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -53,8 +68,21 @@ CONFIGS = {
     "ja": "simple",
     "ko": "simple",
 }
-#: Languages written without spaces between words: matched by trigram substring search.
+#: Languages written without spaces between words. PostgreSQL has no parser for them, so
+#: their text is indexed as overlapping pairs of characters ("人権侵害" → 人権 権侵 侵害 害)
+#: and a word is found as the phrase of its pairs: any word of any length, from the index.
 CJK = {"zh-hans", "ja", "ko"}
+#: The SQL function (created by the migration) that turns text into those pairs.
+BIGRAMS_FUNCTION = "rc_cjk_bigrams"
+BIGRAMS_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION {BIGRAMS_FUNCTION}(input text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT CASE WHEN char_length(input) < 2 THEN input ELSE (
+        SELECT string_agg(substr(input, i, 2), ' ' ORDER BY i)
+        FROM generate_series(1, char_length(input) - 1) AS i
+    ) || ' ' || right(input, 1) END
+$$
+"""
 
 # Highlight markers: private-use characters that never occur in editors' text; they are
 # turned into <mark> only after the text around them has been escaped.
@@ -80,16 +108,6 @@ def search_languages(language: str) -> list[str]:
 # --- Expressions (shared by the queries and the migration's indexes) -------------------
 
 
-def search_vector(language: str):
-    """The weighted tsvector of `language`'s columns, exactly as indexed."""
-    config = CONFIGS[language]
-    return (
-        SearchVector(column("title", language), config=config, weight="A")
-        + SearchVector(column("summary", language), "search_extra", config=config, weight="B")
-        + SearchVector(column("body", language), config=config, weight="C")
-    )
-
-
 class Document(Func):
     """`coalesce(a, '') || ' ' || coalesce(b, '') ...`: the plain text of some columns."""
 
@@ -103,27 +121,140 @@ class Document(Func):
         )
 
 
-def trigram_document(language: str):
-    """The text of `language`'s columns for substring search (indexed as upper(...))."""
-    return Document(
-        column("title", language),
-        column("summary", language),
-        column("body", language),
-        "search_extra",
+class StripTags(Func):
+    """The text of an HTML column, tags replaced by spaces."""
+
+    function = "regexp_replace"
+    output_field = TextField()
+
+    def __init__(self, expression):
+        super().__init__(expression, Value("<[^>]*>"), Value(" "), Value("g"))
+
+
+class Bigrams(Func):
+    """The text as its overlapping character pairs (see CJK)."""
+
+    function = BIGRAMS_FUNCTION
+    output_field = TextField()
+
+
+def search_vector(language: str):
+    """The weighted tsvector of `language`'s columns (title A, summary and names B, body C),
+    as the generated column `search_<language>` stores it."""
+    config = CONFIGS[language]
+    title = F(column("title", language))
+    middle = Document(column("summary", language), "search_extra")
+    body = F(column("body", language))
+    if language in CJK:
+        title = Bigrams(Coalesce(title, Value(""), output_field=TextField()))
+        middle = Bigrams(middle)
+        body = Bigrams(StripTags(Coalesce(body, Value(""), output_field=TextField())))
+    return (
+        SearchVector(title, config=config, weight="A")
+        + SearchVector(middle, config=config, weight="B")
+        + SearchVector(body, config=config, weight="C")
     )
 
 
-def search_indexes() -> list:
-    """Every search index, for the migration (PostgreSQL only)."""
-    indexes = [GinIndex(search_vector(code), name=f"item_fts_{_suffix(code)}") for code in CONFIGS]
-    indexes += [
-        GinIndex(
-            OpClass(Upper(trigram_document(code)), name="gin_trgm_ops"),
-            name=f"item_trgm_{_suffix(code)}",
+def vector_column(language: str) -> str:
+    return f"search_{_suffix(language)}"
+
+
+def expression_sql(expression, model, schema_editor) -> str:
+    """`expression` as SQL over `model`'s unqualified columns, parameters inlined."""
+    query = Query(model, alias_cols=False)
+    compiler = query.get_compiler(connection=schema_editor.connection)
+    sql, params = compiler.compile(expression.resolve_expression(query, allow_joins=False))
+    return sql % tuple(schema_editor.quote_value(param) for param in params)
+
+
+def create_search_columns(model, schema_editor) -> None:
+    """Add one generated tsvector column per language, each with a GIN index (PostgreSQL).
+
+    PostgreSQL computes the columns on every write (bulk ones too); Django's model does
+    not declare them, so no page ever selects them.
+    """
+    schema_editor.execute(BIGRAMS_FUNCTION_SQL)
+    table = schema_editor.quote_name(model._meta.db_table)
+    for code in CONFIGS:
+        name = schema_editor.quote_name(vector_column(code))
+        vector = expression_sql(search_vector(code), model, schema_editor)
+        schema_editor.execute(
+            f"ALTER TABLE {table} ADD COLUMN {name} tsvector GENERATED ALWAYS AS ({vector}) STORED"
         )
-        for code in sorted(CJK)
-    ]
-    return indexes
+        index = schema_editor.quote_name(f"item_fts_{_suffix(code)}")
+        schema_editor.execute(f"CREATE INDEX {index} ON {table} USING gin ({name})")
+
+
+def drop_search_columns(model, schema_editor) -> None:
+    table = schema_editor.quote_name(model._meta.db_table)
+    for code in CONFIGS:
+        name = schema_editor.quote_name(vector_column(code))
+        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
+    schema_editor.execute(f"DROP FUNCTION {BIGRAMS_FUNCTION}(text)")
+
+
+class StoredVector(Expression):
+    """The generated `search_<lang>` column of the items' table (PostgreSQL only).
+
+    It resolves to a `Col` on whichever alias the query gives `stories_item`, so it keeps
+    working inside subqueries (which relabel tables).
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, language: str):
+        super().__init__()
+        self.language = language
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        anchor = F(column("title", "en")).resolve_expression(query, allow_joins, reuse, summarize)
+        target = SearchVectorField()
+        target.set_attributes_from_name(vector_column(self.language))
+        target.model = Item
+        return Col(anchor.alias, target, output_field=self.output_field)
+
+    def as_sql(self, compiler, connection):  # pragma: no cover - always resolved first
+        raise NotImplementedError("StoredVector must be resolved against a query")
+
+
+class CJKQuery(Expression):
+    """A tsquery over character pairs: every word (as the phrase of its pairs), none of the
+    excluded ones. A one-character word matches the pairs it begins."""
+
+    output_field = SearchQueryField()
+
+    def __init__(self, include, exclude):
+        super().__init__()
+        self.include, self.exclude = list(include), list(exclude)
+
+    def _term(self, term):
+        if len(term) == 1:
+            return "to_tsquery('simple'::regconfig, quote_literal(%s) || ':*')", [term]
+        pairs = " ".join(term[i : i + 2] for i in range(len(term) - 1))
+        return "phraseto_tsquery('simple'::regconfig, %s)", [pairs]
+
+    def as_sql(self, compiler, connection):
+        parts, params = [], []
+        for term in self.include:
+            sql, term_params = self._term(term)
+            parts.append(sql)
+            params += term_params
+        for term in self.exclude:
+            sql, term_params = self._term(term)
+            parts.append(f"!!({sql})")
+            params += term_params
+        return "(" + " && ".join(parts) + ")", params
+
+
+class Matches(Func):
+    """`vector @@ query` as a condition."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
 
 
 # --- Queries -------------------------------------------------------------------------
@@ -188,28 +319,18 @@ def _search_postgresql(queryset, text, language):
     aliases, condition, ranks = {}, Q(), []
     parsed = parse_query(text)
     for code in search_languages(language):
-        config = CONFIGS[code]
+        if code in CJK:
+            if not parsed.include and not parsed.exclude:
+                continue
+            query = CJKQuery(parsed.include, parsed.exclude)
+        else:
+            query = SearchQuery(text, config=CONFIGS[code], search_type="websearch")
         vector_name = f"_fts_{_suffix(code)}"
-        aliases[vector_name] = search_vector(code)
-        query = SearchQuery(text, config=config, search_type="websearch")
-        matched = Q(**{vector_name: query})
-        rank = SearchRank(F(vector_name), query)
-        if code in CJK and parsed.include:
-            document = f"_trgm_{_suffix(code)}"
-            aliases[document] = trigram_document(code)
-            found = _terms_in([document], parsed.include)
-            for term in parsed.exclude:
-                found &= ~Q(**{f"{document}__icontains": term})
-            matched |= found
-            rank = Case(
-                When(_terms_in([column("title", code)], parsed.include), then=Value(1.0)),
-                When(_terms_in([column("summary", code)], parsed.include), then=Value(0.6)),
-                When(found, then=Value(0.3)),
-                default=rank,
-                output_field=FloatField(),
-            )
-        condition |= matched
-        ranks.append(rank)
+        aliases[vector_name] = StoredVector(code)
+        condition |= Q(Matches(F(vector_name), query))
+        ranks.append(SearchRank(F(vector_name), query))
+    if not ranks:
+        return queryset.none()
     rank = Greatest(*ranks) if len(ranks) > 1 else ranks[0]
     return (
         queryset.alias(**aliases)
@@ -320,15 +441,7 @@ def _headline_annotations(text: str, codes) -> dict:
         annotations[f"hl_title_{_suffix(code)}"] = SearchHeadline(
             column("title", code), query, highlight_all=True, **options
         )
-        source = Document(column("summary", code), column("body", code))
-        stripped = Func(
-            source,
-            Value("<[^>]*>"),
-            Value(" "),
-            Value("g"),
-            function="regexp_replace",
-            output_field=TextField(),
-        )
+        stripped = StripTags(Document(column("summary", code), column("body", code)))
         annotations[f"hl_snippet_{_suffix(code)}"] = SearchHeadline(
             stripped,
             query,

@@ -1,9 +1,9 @@
-# Full-text search: the denormalised search text on Item, filled for existing rows, and
-# (on PostgreSQL only) pg_trgm plus one GIN index per language. The index expressions come
-# from stories.search so that they are the very expressions the queries use; changing one
-# there needs a new migration that drops and recreates the indexes.
+# Full-text search: the denormalised search text on Item, filled for existing rows, and (on
+# PostgreSQL only) one generated tsvector column per language with a GIN index, plus the
+# character-pair function Chinese, Japanese and Korean are indexed with. The expressions
+# come from stories.search, which the queries use too; changing one there needs a new
+# migration that drops and recreates the columns.
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 from django.utils import timezone
 
@@ -44,24 +44,20 @@ def fill_search_text(apps, schema_editor):
     Item.objects.bulk_update(changed, ["search_extra"], batch_size=500)
 
 
-def create_search_indexes(apps, schema_editor):
+def create_search_columns(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from stories.search import search_indexes
+    from stories.search import create_search_columns
 
-    Item = apps.get_model("stories", "Item")
-    for index in search_indexes():
-        schema_editor.add_index(Item, index)
+    create_search_columns(apps.get_model("stories", "Item"), schema_editor)
 
 
-def drop_search_indexes(apps, schema_editor):
+def drop_search_columns(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from stories.search import search_indexes
+    from stories.search import drop_search_columns
 
-    Item = apps.get_model("stories", "Item")
-    for index in search_indexes():
-        schema_editor.remove_index(Item, index)
+    drop_search_columns(apps.get_model("stories", "Item"), schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -84,6 +80,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),
-        TrigramExtension(),
-        migrations.RunPython(create_search_indexes, drop_search_indexes),
+        migrations.RunPython(create_search_columns, drop_search_columns),
     ]

@@ -140,3 +140,12 @@ def test_facets_take_the_same_number_of_queries_for_few_and_many_results(client)
 
     assert len(many) == len(few)
     assert len(few) <= 20
+
+
+def test_language_choices_are_marked_with_their_own_language(client):
+    ArticleFactory(original_language="fr")
+
+    page = parse(client.get(SEARCH))
+
+    [name] = page.xpath("//fieldset[contains(@class, 'facet-language')]//label/span[@lang='fr']")
+    assert name.text_content() == "Français"
