@@ -41,6 +41,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/export_bench.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
