@@ -28,7 +28,7 @@ from resource_centre.i18n import LANGUAGE_CODES, localized, normalise_language
 from stories.filters import ITEM_CONTENT_TYPES
 from stories.models import KIND_URL_NAMES, Kind, TaggedItem, Topic
 
-CHUNK_SIZE = 1000
+CHUNK_SIZE = 500
 ROWS_PER_WRITE = 200
 SEPARATOR = " | "
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -72,7 +72,22 @@ RESPONSE_COLUMNS = [
 SLUG_PLACEHOLDER = "slug-placeholder-0"
 RESPONDED = {"responded": "yes", "no_response": "no", "declined": "declined"}
 #: Columns no row reads: left in the database (bodies are the bulk of a row).
-UNREAD = ["body", *(f"body_{code.replace('-', '_')}" for code in LANGUAGE_CODES), "search_extra"]
+UNREAD = [
+    "body",
+    *(f"body_{code.replace('-', '_')}" for code in LANGUAGE_CODES),
+    "search_extra",
+    "created_at",
+    "updated_at",
+]
+
+
+def _translated(field: str) -> list[str]:
+    return [field, *(f"{field}_{code.replace('-', '_')}" for code in LANGUAGE_CODES)]
+
+
+#: What a row reads of an item's topics and companies (a topic's intro is not among it).
+TOPIC_FIELDS = ["pk", "status", "published_at", *_translated("title")]
+COMPANY_FIELDS = ["pk", "status", "published_at", "name"]
 
 
 class Rows:
@@ -173,8 +188,16 @@ def item_queryset(queryset):
         queryset.defer(*UNREAD)
         .select_related("article", "companyresponse__company")
         .prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.published(), to_attr="export_topics"),
-            Prefetch("companies", queryset=Company.objects.published(), to_attr="export_companies"),
+            Prefetch(
+                "topics",
+                queryset=Topic.objects.published().only(*TOPIC_FIELDS),
+                to_attr="export_topics",
+            ),
+            Prefetch(
+                "companies",
+                queryset=Company.objects.published().only(*COMPANY_FIELDS),
+                to_attr="export_companies",
+            ),
         )
     )
 
