@@ -1,0 +1,72 @@
+"""The search page in a real browser: no serious accessibility problem in English or
+Arabic, with results, facets and errors; the filters work without JavaScript."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import (
+    ArticleFactory,
+    CompanyFactory,
+    CompanyResponseFactory,
+    StoryFactory,
+    TopicFactory,
+)
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.django_db(transaction=True),
+]
+
+AXE = Axe()
+
+
+def serious_violations(page) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in AXE.run(page).response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
+
+
+@pytest.fixture
+def results():
+    topic = TopicFactory(slug="tech", title="Technology", title_ar="التكنولوجيا")
+    nso = CompanyFactory(slug="nso", name="NSO Group")
+    ArticleFactory(
+        title="Spyware sold to governments",
+        title_ar="بيع برامج التجسس للحكومات",
+        topics=[topic],
+        companies=[nso],
+        countries=["MX"],
+    )
+    StoryFactory(title="Spyware found on phones", topics=[topic], countries=["ES"])
+    CompanyResponseFactory(title="NSO Group responds on spyware", company=nso, countries=["MX"])
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_search_results_and_errors_have_no_serious_accessibility_problem(web, results, language):
+    problems = []
+    for query in ["?q=spyware&kind=article&kind=story", "?date_from=never"]:
+        response = web.goto(f"/{language}/search/{query}")
+        assert response.status in (200, 400)
+        problems += [f"{query}: {line}" for line in serious_violations(web)]
+    assert not problems, "\n".join(problems)
+
+
+def test_filters_apply_and_clear_without_javascript(web_without_js, results):
+    page = web_without_js
+    page.goto("/en/search/?q=spyware")
+    assert page.locator("article.entry").count() == 3
+
+    page.locator("fieldset.facet-country").get_by_label("Mexico").check()
+    page.get_by_role("button", name="Apply filters").click()
+
+    assert "country=MX" in page.url
+    titles = page.locator("article.entry .entry-title").all_inner_texts()
+    assert sorted(titles) == ["NSO Group responds on spyware", "Spyware sold to governments"]
+    assert page.locator("fieldset.facet-country").get_by_label("Mexico").is_checked()
+
+    page.get_by_role("link", name="Clear filters").click()
+    assert page.url.endswith("/en/search/")
+    assert page.locator("article.entry").count() == 3
