@@ -309,9 +309,15 @@ def _terms_in(field_names, terms) -> Q:
 
 
 def _any_contains(field_names, term) -> Q:
+    # SQLite's LIKE folds the case of ASCII letters only: a word with other cased letters
+    # ("Économie", "Россия") goes through Python's Unicode-aware regular expressions.
+    if term.isascii() or term.lower() == term.upper():
+        lookup, value = "icontains", term
+    else:
+        lookup, value = "iregex", re.escape(term)
     condition = Q()
     for name in field_names:
-        condition |= Q(**{f"{name}__icontains": term})
+        condition |= Q(**{f"{name}__{lookup}": value})
     return condition
 
 

@@ -175,3 +175,11 @@ def test_parse_query_reads_words_phrases_and_exclusions():
 
     assert parsed.include == ["cobalt", "forced labour"]
     assert parsed.exclude == ["child", "open pit"]
+
+
+def test_case_is_ignored_in_every_alphabet(client):
+    StoryFactory(title="Russia", title_ru="Россия и права человека")
+    StoryFactory(title="Économie sociale", title_fr="Économie sociale")
+
+    assert entry_titles(search(client, "РОССИЯ", language="ru")) == ["Россия и права человека"]
+    assert entry_titles(search(client, "économie", language="fr")) == ["Économie sociale"]
