@@ -56,14 +56,21 @@ def test_french_search_uses_french_stemming_and_highlights(client):
     assert parse(response).xpath("//main//article//a[@lang]/@lang") in ([], ["fr"], ["fr", "fr"])
 
 
-def test_arabic_search_matches_other_forms_of_the_word(client):
-    StoryFactory(title="Companies abuse rights", title_ar="الشركات تنتهك حقوق العمال")
+def test_arabic_search_matches_other_forms_of_the_word_ranked_and_highlighted(client):
+    StoryFactory(title="Report", title_ar="تقرير عن العمال", summary_ar="الشركة ترفض الاتهامات")
+    StoryFactory(
+        title="Companies abuse rights",
+        title_ar="الشركات تنتهك حقوق العمال",
+        published_at=days_ago(30),
+    )
     StoryFactory(title="Unrelated", title_ar="تقرير سنوي")
 
     response = search(client, "الشركة", "ar")
 
-    assert entry_titles(response) == ["الشركات تنتهك حقوق العمال"]
-    assert title_marks(response) == [["الشركات"]]
+    assert entry_titles(response) == ["الشركات تنتهك حقوق العمال", "تقرير عن العمال"]
+    assert title_marks(response) == [["الشركات"], []]
+    excerpt = entries(response)[1].xpath(".//*[contains(@class, 'entry-excerpt')]//mark")
+    assert [m.text_content() for m in excerpt] == ["الشركة"]
 
 
 @pytest.mark.parametrize(
