@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Q, Value
 from django.utils.translation import get_language
@@ -198,7 +199,10 @@ def _related_counts(filterset) -> dict[str, dict[int, int]]:
     bases, base_names, params = {}, {}, []
     ctes = []
     for name in RELATED:
-        sql, base_params = _ids(_base(filterset, name)).query.sql_with_params()
+        try:
+            sql, base_params = _ids(_base(filterset, name)).query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing (e.g. a search for '"')
+            sql, base_params = f"SELECT id FROM {q(Item._meta.db_table)} WHERE 1 = 0", ()
         if sql not in bases:
             bases[sql] = f"base_{len(bases)}"
             ctes.append(f"{bases[sql]}(id) AS ({sql})")

@@ -83,3 +83,16 @@ def test_unknown_parameters_are_ignored(client):
 
     assert response.status_code == 200
     assert "Listed" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ['"', '""', "-", "OR", "'", "!!", ":*", "<->", "\\", "%_"])
+@pytest.mark.parametrize("language", ["en", "ja", "ar"])
+def test_a_search_of_only_punctuation_or_operators_is_answered(client, query, language):
+    ArticleFactory(title="Listed", title_ja="企業の人権")
+
+    response = client.get(f"/{language}/search/", {"q": query})
+    download = client.get(f"/{language}/search/export.csv", {"q": query})
+
+    assert response.status_code == 200
+    assert download.status_code == 200
+    b"".join(download.streaming_content)
