@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import nh3
 from django.conf import settings
-from django.db.models import Q
 from django.http.request import split_domain_port
 from django.utils.encoding import iri_to_uri
 from django.utils.html import escape, strip_tags
@@ -23,7 +22,7 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from resource_centre.i18n import localized
-from stories.models import KIND_ACCESSORS, Item, Kind, TaggedItem
+from stories.models import Kind
 
 CONTENT_TYPES = {
     "rss": "application/rss+xml; charset=utf-8",
@@ -144,38 +143,10 @@ def entry_source(item):
     return iri_to_uri(url), xml_text(publication) or url
 
 
-def item_content_types() -> Q:
-    """Tags are stored against the content type they were added through: an article edited
-    in its admin carries "stories.article", not "stories.item". Match every item kind."""
-    models = [Item] + [Item._meta.get_field(name).related_model for name in KIND_ACCESSORS.values()]
-    condition = Q()
-    for model in models:
-        condition |= Q(
-            content_type__app_label=model._meta.app_label,
-            content_type__model=model._meta.model_name,
-        )
-    return condition
-
-
-def attach_tags(items):
-    """Set `feed_tags` on each item, whatever kind its tags were added through: one query."""
-    items = list(items)
-    by_item = {item.pk: [] for item in items}
-    tagged = TaggedItem.objects.filter(item_content_types(), object_id__in=list(by_item))
-    for row in tagged.select_related("tag").order_by("tag_id"):
-        tags = by_item[row.object_id]
-        if row.tag not in tags:
-            tags.append(row.tag)
-    for item in items:
-        item.feed_tags = by_item[item.pk]
-    return items
-
-
 def entry_categories(item) -> list[str]:
-    """The item's public topics (prefetched) and its tags (`attach_tags()`), in the feed's
-    language."""
+    """The item's public topics and its tags (both prefetched), in the feed's language."""
     names = [localized(topic, "title").text for topic in item.topics.all()]
-    names += sorted(localized(tag, "name").text for tag in getattr(item, "feed_tags", []))
+    names += sorted(localized(tag, "name").text for tag in item.tags.all())
     seen = []
     for name in map(xml_text, names):
         if name and name not in seen:

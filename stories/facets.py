@@ -213,11 +213,6 @@ def _related_counts(filterset) -> dict[str, dict[int, int]]:
         f"SELECT item_id, company_id FROM {q(Item.companies.through._meta.db_table)} "
         f"UNION SELECT item_ptr_id, company_id FROM {q(CompanyResponse._meta.db_table)}"
     )
-    content_types = (
-        "SELECT ct.id FROM django_content_type ct WHERE "
-        "(ct.app_label = %s AND ct.model IN (%s, %s, %s, %s, %s)) "
-        "OR (ct.app_label = %s AND ct.model = %s)"
-    )
     sql = f"""
         WITH RECURSIVE {", ".join(ctes)},
         closure(ancestor_id, topic_id, depth) AS (
@@ -244,14 +239,11 @@ def _related_counts(filterset) -> dict[str, dict[int, int]]:
         WHERE pairs.item_id IN (SELECT id FROM {base_names["sector"]})
         GROUP BY link.sector_id
         UNION ALL
-        SELECT 'tag', tagged.tag_id, COUNT(DISTINCT tagged.object_id)
+        SELECT 'tag', tagged.tag_id, COUNT(DISTINCT tagged.content_object_id)
         FROM {q(TaggedItem._meta.db_table)} tagged
-        WHERE tagged.object_id IN (SELECT id FROM {base_names["tag"]})
-            AND tagged.content_type_id IN ({content_types})
+        WHERE tagged.content_object_id IN (SELECT id FROM {base_names["tag"]})
         GROUP BY tagged.tag_id
     """
-    params += ["stories", "item", "article", "story", "opinion", "statement"]
-    params += ["responses", "companyresponse"]
     counts: dict[str, dict[int, int]] = {name: {} for name in RELATED}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

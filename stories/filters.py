@@ -33,11 +33,6 @@ MAX_PARAMETERS = 200
 MAX_QUERY_LENGTH = 200
 #: Parameters that take one value: repeating them is an error, not a silent pick.
 SINGLE_VALUED = ("q", "date_from", "date_to", "page")
-#: Item models a TaggedItem may point at (content types of Item and its kinds).
-ITEM_CONTENT_TYPES = Q(
-    content_type__app_label="stories",
-    content_type__model__in=["item", "article", "story", "opinion", "statement"],
-) | Q(content_type__app_label="responses", content_type__model="companyresponse")
 
 
 def published_topics(request=None):
@@ -252,8 +247,8 @@ class ItemFilter(django_filters.FilterSet):
         tags = list(value)
         if not tags:
             return queryset
-        tagged = TaggedItem.objects.filter(ITEM_CONTENT_TYPES, tag__in=tags)
-        return queryset.filter(pk__in=tagged.values("object_id"))
+        tagged = TaggedItem.objects.filter(tag__in=tags)
+        return queryset.filter(pk__in=tagged.values("content_object_id"))
 
     def filter_in_topics(self, queryset, name, value):
         """On every one of the topics (each with its sub-topics, like `for_topic`)."""

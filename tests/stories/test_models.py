@@ -114,3 +114,26 @@ def test_listing_shows_only_public_topics_and_companies():
     item = Item.objects.published().for_listing().get()
     assert list(item.topics.all()) == [public_topic]
     assert list(item.companies.all()) == [public_company]
+
+
+def test_tags_added_through_any_kind_are_found_from_every_item_query(client):
+    topic = TopicFactory(slug="tech")
+    article = ArticleFactory(topics=[topic], title="Tagged through the article")
+    story = StoryFactory(topics=[topic], title="Tagged through the story")
+    article.tags.add("Surveillance")  # as the article's admin form does
+    Item.objects.get(pk=story.pk).tags.add("Surveillance")  # through the base item
+
+    listed = {item.pk: item for item in Item.objects.published().for_listing()}
+    assert [t.name for t in listed[article.pk].tags.all()] == ["Surveillance"]
+    assert [t.name for t in listed[story.pk].tags.all()] == ["Surveillance"]
+
+    page = client.get("/en/topics/tech/?tag=surveillance").content.decode()
+    assert "Tagged through the article" in page
+    assert "Tagged through the story" in page
+
+
+def test_a_tag_is_stored_once_per_item():
+    article = ArticleFactory()
+    article.tags.add("Privacy")
+    Item.objects.get(pk=article.pk).tags.add("privacy")
+    assert Item.objects.get(pk=article.pk).tags.count() == 1
