@@ -12,40 +12,20 @@ Python allocations, which is slower to measure), against the size of the whole d
 
 import os
 import resource
-import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchdb import setup_django, throwaway_database
 
 ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", "100000"))
 TRACE = os.environ.get("BENCH_TRACEMALLOC") == "1"
 
-tmpdir = tempfile.mkdtemp(prefix="rc-export-bench-")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmpdir}/bench.sqlite3")
-os.environ["DJANGO_SETTINGS_MODULE"] = "resource_centre.test_settings"
+setup_django("rc-export-bench-")
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
-
-
-def prepare_database() -> str | None:
-    if connection.vendor == "postgresql":
-        original = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        return original
-    call_command("migrate", verbosity=0)
-    return None
 
 
 def generate(n: int) -> None:
@@ -116,8 +96,7 @@ def run(client, url: str, trace: bool) -> dict:
 
 def main() -> None:
     setup_test_environment()
-    original = prepare_database()
-    try:
+    with throwaway_database():
         started = time.perf_counter()
         generate(ROWS)
         took = time.perf_counter() - started
@@ -138,9 +117,6 @@ def main() -> None:
                 f"{result['first_byte'] * 1000:.0f} ms, "
                 f"{result['mb']:.1f} MB out, peak RSS +{result['rss_growth']:.1f} MB{traced}"
             )
-    finally:
-        if original is not None:
-            connection.creation.destroy_test_db(original, verbosity=0)
 
 
 if __name__ == "__main__":

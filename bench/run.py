@@ -9,44 +9,19 @@ Figures, not assertions: the test suite pins query counts; this prints timings.
 
 import os
 import statistics
-import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchdb import setup_django, throwaway_database
 
 ITEMS = int(os.environ.get("BENCH_ITEMS", "5000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 
-tmpdir = tempfile.mkdtemp(prefix="rc-bench-")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmpdir}/bench.sqlite3")
-os.environ["DJANGO_SETTINGS_MODULE"] = "resource_centre.test_settings"
+setup_django()
 
-import warnings  # noqa: E402
-
-import django  # noqa: E402
-
-warnings.filterwarnings("ignore", "No directory at")
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
-
-
-def prepare_database() -> str | None:
-    """Migrate a throwaway database: a temporary SQLite file, or test_<name> on PostgreSQL."""
-    if connection.vendor == "postgresql":
-        original = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        return original
-    call_command("migrate", verbosity=0)
-    return None
 
 
 def generate(n: int):
@@ -142,43 +117,41 @@ def main():
 
     logging.getLogger("django.request").setLevel(logging.ERROR)
     setup_test_environment()
-    original_name = prepare_database()
-    start = time.perf_counter()
-    generate(ITEMS)
-    print(
-        f"# {connection.vendor}, {ITEMS} published articles on one topic, generated in "
-        f"{time.perf_counter() - start:.1f} s; {REPEAT} timed requests each (after one warm-up)"
-    )
-    client = Client()
-    pages = [
-        ("home", "/en/"),
-        ("topic page 1", "/en/topics/bench-topic/"),
-        ("topic page 1 (French)", "/fr/topics/bench-topic/"),
-        ("topic page 100", "/en/topics/bench-topic/?page=100"),
-        ("topic filtered", "/en/topics/bench-topic/?company=bench-co&country=FR"),
-        ("company profile", "/en/companies/bench-co/"),
-        ("search 'spyware'", "/en/search/?q=spyware"),
-        ("topic RSS (50)", "/en/feeds/topics/bench-topic.rss"),
-        ("topic Atom (200)", "/en/feeds/topics/bench-topic.atom?limit=200"),
-        ("sitemap items", "/sitemap-items.xml"),
-    ]
-    for label, url in pages:
-        measure(client, label, url)
+    with throwaway_database():
+        start = time.perf_counter()
+        generate(ITEMS)
+        print(
+            f"# {connection.vendor}, {ITEMS} published articles on one topic, generated in "
+            f"{time.perf_counter() - start:.1f} s; {REPEAT} timed requests each (after one warm-up)"
+        )
+        client = Client()
+        pages = [
+            ("home", "/en/"),
+            ("topic page 1", "/en/topics/bench-topic/"),
+            ("topic page 1 (French)", "/fr/topics/bench-topic/"),
+            ("topic page 100", "/en/topics/bench-topic/?page=100"),
+            ("topic filtered", "/en/topics/bench-topic/?company=bench-co&country=FR"),
+            ("company profile", "/en/companies/bench-co/"),
+            ("search 'spyware'", "/en/search/?q=spyware"),
+            ("topic RSS (50)", "/en/feeds/topics/bench-topic.rss"),
+            ("topic Atom (200)", "/en/feeds/topics/bench-topic.atom?limit=200"),
+            ("sitemap items", "/sitemap-items.xml"),
+        ]
+        for label, url in pages:
+            measure(client, label, url)
 
-    tracemalloc.start()
-    response = client.get("/en/search/export.csv?topic=bench-topic")
-    rows = 0
-    if response.status_code == 200:
-        for chunk in response.streaming_content:
-            rows += chunk.count(b"\n")
-    current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(
-        f"{'CSV export of the topic':<34} {response.status_code:>4} {rows} lines, "
-        f"peak Python memory {peak / 1024 / 1024:.1f} MiB"
-    )
-    if original_name:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
+        tracemalloc.start()
+        response = client.get("/en/search/export.csv?topic=bench-topic")
+        rows = 0
+        if response.status_code == 200:
+            for chunk in response.streaming_content:
+                rows += chunk.count(b"\n")
+        current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(
+            f"{'CSV export of the topic':<34} {response.status_code:>4} {rows} lines, "
+            f"peak Python memory {peak / 1024 / 1024:.1f} MiB"
+        )
 
 
 if __name__ == "__main__":

@@ -8,20 +8,14 @@ from companies.models import Company, Sector
 from resource_centre.admin_helpers import (
     ContentAdmin,
     PublicationStateFilter,
-    TranslatedAdmin,
-    localized_fields,
+    VocabularyAdmin,
     translation_filters,
 )
 
 
 @admin.register(Sector)
-class SectorAdmin(TranslatedAdmin):
-    translation_field = "name"
-    list_display = ("name", "slug", "translation_status")
-    list_filter = translation_filters("name")
-    search_fields = (*localized_fields("name"), "slug")
-    prepopulated_fields = {"slug": ("name_en",)}
-    fields = ("name", "slug")
+class SectorAdmin(VocabularyAdmin):
+    pass
 
 
 @admin.register(Company)

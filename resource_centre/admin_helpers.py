@@ -206,6 +206,17 @@ class TranslatedAdmin(TranslationAdmin):
         return translation_badges(obj, self.translation_field)
 
 
+class VocabularyAdmin(TranslatedAdmin):
+    """A translated name and its slug: sectors, issues, tags."""
+
+    translation_field = "name"
+    list_display = ("name", "slug", "translation_status")
+    list_filter = translation_filters("name")
+    search_fields = (*localized_fields("name"), "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    fields = ("name", "slug")
+
+
 class ContentAdmin(TranslatedAdmin):
     """Publishable, translated content: status column and filter, bulk publish and
     unpublish (change permission required), and "view on site" / "preview" links."""

@@ -9,22 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from resource_centre.admin_helpers import (
     ItemContentAdmin,
-    TranslatedAdmin,
     TranslatedStackedInline,
-    localized_fields,
-    translation_filters,
+    VocabularyAdmin,
 )
 from responses.models import CompanyResponse, Issue
 
 
 @admin.register(Issue)
-class IssueAdmin(TranslatedAdmin):
-    translation_field = "name"
-    list_display = ("name", "slug", "translation_status")
-    list_filter = translation_filters("name")
-    search_fields = (*localized_fields("name"), "slug")
-    prepopulated_fields = {"slug": ("name_en",)}
-    fields = ("name", "slug")
+class IssueAdmin(VocabularyAdmin):
+    pass
 
 
 RESPONSE_FIELDS = ["company", "outcome", "requested_on", "responded_on", "document_url"]

@@ -14,7 +14,7 @@ from resource_centre.admin_helpers import (
     ContentAdmin,
     ItemContentAdmin,
     PublicationStateFilter,
-    TranslatedAdmin,
+    VocabularyAdmin,
     localized_fields,
     translation_filters,
 )
@@ -72,13 +72,8 @@ class TopicAdmin(ContentAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(TranslatedAdmin):
-    translation_field = "name"
-    list_display = ("name", "slug", "translation_status")
-    list_filter = translation_filters("name")
-    search_fields = (*localized_fields("name"), "slug")
-    prepopulated_fields = {"slug": ("name_en",)}
-    fields = ("name", "slug")
+class TagAdmin(VocabularyAdmin):
+    pass
 
 
 @admin.register(Item)
