@@ -137,3 +137,26 @@ def test_a_tag_is_stored_once_per_item():
     article.tags.add("Privacy")
     Item.objects.get(pk=article.pk).tags.add("privacy")
     assert Item.objects.get(pk=article.pk).tags.count() == 1
+
+
+def test_tag_slugs_keep_non_latin_characters():
+    article = ArticleFactory()
+    article.tags.add("監視", "Слежка", "Vie privée")
+    assert sorted(article.tags.values_list("slug", flat=True)) == sorted(
+        ["監視", "слежка", "vie-privée"]
+    )
+
+
+def test_french_visitors_see_french_tag_names(client):
+    article = ArticleFactory(slug="tagged-article")
+    article.tags.add("Privacy")
+    tag = article.tags.get()
+    tag.name_fr = "Vie privée"
+    tag.save()
+
+    french = client.get("/fr/articles/tagged-article/").content.decode()
+    translation.activate("en")
+    english = client.get("/en/articles/tagged-article/").content.decode()
+    assert "Vie privée" in french
+    assert "Privacy" in english
+    assert "Vie privée" not in english
