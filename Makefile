@@ -14,8 +14,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.9
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/uv pip install -q --python $(BIN)/python -r pyproject.toml --group test
+# Installs exactly what uv.lock pins (every transitive dependency). --locked fails loudly
+# when uv.lock no longer matches pyproject.toml: run `$(BIN)/uv lock` and commit both.
+# --inexact keeps uv itself (and pip) in the venv.
+$(STAMP): pyproject.toml uv.lock | $(BIN)/python
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync -q --locked --inexact --group test
 	touch $(STAMP)
 
 install: $(STAMP)
