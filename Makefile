@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 # Tests and checks use the test settings; `make run` serves with DEBUG on.
 TEST_ENV := DJANGO_SETTINGS_MODULE=resource_centre.test_settings
 RUN_ENV := DEBUG=true
+PG_URL ?= postgres://postgres@127.0.0.1:5432/resource_centre
 
 .PHONY: install run test test-postgres lint messages bench clean
 
@@ -32,15 +33,23 @@ run: messages
 	$(RUN_ENV) $(BIN)/python manage.py ensure_local_admin
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: messages
+test: messages lint
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+# The same suite on PostgreSQL (the role needs CREATEDB: pytest-django makes test_<name>).
+test-postgres:
+	DATABASE_URL=$(PG_URL) $(MAKE) test
+
+# Every template git knows of, tracked or new (not ignored), that exists on disk.
+TEMPLATES_HTML = $(wildcard $(shell git ls-files --cached --others --exclude-standard -- '*.html'))
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/djhtml --check $(TEMPLATES_HTML)
 
 bench: install
 	$(BIN)/python bench/run.py
