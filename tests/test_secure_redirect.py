@@ -1,0 +1,100 @@
+"""Without DEBUG, plain http is redirected to https; the proxy's X-Forwarded-Proto is trusted.
+
+Each case loads the production settings (resource_centre.settings, not the test settings,
+which turn the redirect off) in a fresh interpreter with a controlled environment, as
+tests/test_settings_env.py does, and sends requests through Django's test client there.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "example.org"
+
+# /robots.txt needs no database and names its own absolute sitemap address, so the body
+# shows whether Django saw the request as https.
+PROBE = f"""
+import json
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+
+def answer(response):
+    return {{
+        "status": response.status_code,
+        "location": response.get("Location"),
+        "hsts": response.get("Strict-Transport-Security"),
+        "body": response.content.decode(),
+    }}
+
+client = Client()
+print(json.dumps({{
+    "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
+    "plain": answer(client.get("/robots.txt?from=probe", headers={{"host": "{HOST}"}})),
+    "proxied": answer(
+        client.get(
+            "/robots.txt", headers={{"host": "{HOST}", "x-forwarded-proto": "https"}}
+        )
+    ),
+}}))
+"""
+
+CONTROLLED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "ALLOWED_HOSTS",
+    "CACHE_URL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+}
+
+
+def probe(env: dict) -> dict:
+    clean = {key: value for key, value in os.environ.items() if key not in CONTROLLED}
+    clean.update(env, DJANGO_SETTINGS_MODULE="resource_centre.settings", ALLOWED_HOSTS=HOST)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_redirects_plain_http_to_https():
+    values = probe({"SECRET_KEY": "x" * 50})
+    assert values["SECURE_SSL_REDIRECT"] is True
+    plain = values["plain"]
+    assert plain["status"] == 301
+    assert plain["location"] == f"https://{HOST}/robots.txt?from=probe"
+
+
+def test_production_serves_requests_the_proxy_received_over_https():
+    proxied = probe({"SECRET_KEY": "x" * 50})["proxied"]
+    assert proxied["status"] == 200
+    assert proxied["location"] is None
+    assert f"Sitemap: https://{HOST}/sitemap.xml" in proxied["body"]
+    assert proxied["hsts"] == "max-age=3600"  # README: one hour without DEBUG
+
+
+def test_the_environment_can_turn_the_redirect_off():
+    values = probe({"SECRET_KEY": "x" * 50, "SECURE_SSL_REDIRECT": "false"})
+    assert values["SECURE_SSL_REDIRECT"] is False
+    plain = values["plain"]
+    assert plain["status"] == 200
+    assert f"Sitemap: http://{HOST}/sitemap.xml" in plain["body"]
+
+
+def test_local_serving_with_debug_stays_on_plain_http():
+    values = probe({"DEBUG": "true"})  # what `make run` sets
+    assert values["SECURE_SSL_REDIRECT"] is False
+    assert values["plain"]["status"] == 200
+    assert values["proxied"]["hsts"] is None
