@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from companies.models import Company, Sector
-from resource_centre.admin_helpers import (
+from resource_centre.content_admin import (
     ContentAdmin,
     PublicationStateFilter,
     VocabularyAdmin,

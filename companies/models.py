@@ -47,3 +47,13 @@ class Company(Publishable):
 
     def get_absolute_url(self):
         return reverse("companies:company_detail", kwargs={"slug": self.slug})
+
+    def response_record(self) -> dict:
+        """Counts of the company's public responses by outcome, and its response rate (%).
+
+        `responses` is the company responses' own relation (`CompanyResponse.company`), so
+        its queryset's `record()` answers without this app importing theirs."""
+        record = self.responses.published().record()
+        requests = record["requests"]
+        record["rate"] = round(100 * record["responded"] / requests) if requests else None
+        return record

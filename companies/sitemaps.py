@@ -1,5 +1,5 @@
 from companies.models import Company
-from stories.sitemaps import I18nSitemap
+from resource_centre.i18n_sitemap import I18nSitemap
 
 
 class CompanySitemap(I18nSitemap):

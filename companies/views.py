@@ -3,11 +3,8 @@
 from django.views.generic import DetailView, ListView
 
 from companies.models import Company
-from resource_centre.views import PublicOrPreviewMixin, SitePageMixin
-from responses.models import CompanyResponse
-from stories.models import Item
-from stories.results import paginate
-from stories.views import ResultListMixin
+from resource_centre.pagination import paginate
+from resource_centre.views import PublicOrPreviewMixin, ResultListMixin, SitePageMixin
 
 COMPANIES_PER_PAGE = 100
 
@@ -29,24 +26,14 @@ class CompanyListView(SitePageMixin, ListView):
 
 class CompanyDetailView(ResultListMixin, PublicOrPreviewMixin, DetailView):
     """A company's profile: sectors, headquarters, website, response record and every public
-    item naming it, newest first."""
+    item naming it, newest first (the kernel's ResultListMixin)."""
 
     model = Company
-    feed_route = "company"
 
     def get_base_queryset(self):
         return super().get_base_queryset().prefetch_related("sectors")
 
-    def get_result_queryset(self):
-        return Item.objects.published().for_company(self.object)
-
-    def get_feed_title(self):
-        return self.object.name
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        record = CompanyResponse.objects.published().filter(company=self.object).record()
-        requests = record["requests"]
-        record["rate"] = round(100 * record["responded"] / requests) if requests else None
-        context["record"] = record
+        context["record"] = self.object.response_record()
         return context

@@ -1,8 +1,9 @@
 """Feed discovery: the RSS and Atom addresses a page announces and links to.
 
-Pages put `feed_links(...)` in their context; `base.html` renders each as
-`<link rel="alternate" type="application/rss+xml" href="https://...">` so that a feed reader
-given the page's address finds the feed of exactly the list on the page.
+Templates ask for them with `{% feed_links %}` (feeds/templatetags/feed_tags.py), in the
+`feeds` block of `base.html`, which renders each as
+`<link rel="alternate" type="application/rss+xml" href="https://...">`, and beside the list,
+so that a feed reader given the page's address finds the feed of exactly the list on the page.
 """
 
 from dataclasses import dataclass
@@ -11,12 +12,12 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from search.filters import filter_query_string
+
 FEED_FORMATS = {
     "rss": ("application/rss+xml", _("RSS")),
     "atom": ("application/atom+xml", _("Atom")),
 }
-# Parameters of a page that are not filters of its list: a feed leaves them out.
-NOT_FILTERS = ("page", "limit", "format")
 
 
 @dataclass(frozen=True)
@@ -27,14 +28,6 @@ class FeedLink:
     href: str
 
 
-def feed_query_string(query_string: str) -> str:
-    """`query_string` without the page number (a feed always starts at the newest item)."""
-    params = QueryDict(query_string, mutable=True)
-    for name in NOT_FILTERS:
-        params.pop(name, None)
-    return params.urlencode()
-
-
 def feed_links(request, route: str, title: str, query_string: str = "", **kwargs):
     """Absolute RSS and Atom links for the feed `feeds:<route>`, carrying the filters in
     `query_string` (the page's own, so the feed holds the page's list).
@@ -42,7 +35,7 @@ def feed_links(request, route: str, title: str, query_string: str = "", **kwargs
     `route` is one of "latest", "topic", "company", "search"; `kwargs` are its URL
     arguments (`slug=...`). The links are in the current language (`/fr/feeds/...`).
     """
-    query_string = feed_query_string(query_string)
+    query_string = filter_query_string(QueryDict(query_string))
     links = []
     for fmt, (content_type, label) in FEED_FORMATS.items():
         path = reverse(f"feeds:{route}", kwargs={**kwargs, "fmt": fmt})

@@ -14,15 +14,13 @@ import nh3
 from django.conf import settings
 from django.http.request import split_domain_port
 from django.utils.encoding import iri_to_uri
-from django.utils.html import escape, strip_tags
-from django.utils.text import Truncator
+from django.utils.html import escape
 from django.utils.translation import gettext
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from resource_centre.i18n import localized
-from stories.models import Kind
 
 CONTENT_TYPES = {
     "rss": "application/rss+xml; charset=utf-8",
@@ -102,45 +100,29 @@ def as_paragraphs(html: str) -> str:
 
 def entry_summary(item, base_url: str):
     """(html, language) of an item's summary, or of the start of its body if none."""
-    summary = item.display_summary
-    if summary:
-        return as_paragraphs(summary_html(summary.text, base_url)), summary.language
-    body = item.display_body
-    if body:
-        excerpt = Truncator(strip_tags(body.text)).words(SUMMARY_FALLBACK_WORDS)
-        return as_paragraphs(summary_html(escape(excerpt), base_url)), body.language
-    return "", item.display_title.language
+    excerpt = item.excerpt(words=SUMMARY_FALLBACK_WORDS)
+    if not excerpt:
+        return "", item.display_title.language
+    text = escape(excerpt.text) if excerpt.from_body else excerpt.text
+    return as_paragraphs(summary_html(text, base_url)), excerpt.language
 
 
 def entry_author(item) -> str:
-    """Who wrote it: the article's author and publication, the opinion's author, the
-    company for a response; the centre itself for its own stories and statements."""
-    specific = item.specific
-    original = item.original_language
-    parts = []
-    if item.kind == Kind.ARTICLE and specific is not item:
-        parts = [
-            localized(specific, "author", original=original).text,
-            localized(specific, "publication", original=original).text,
-        ]
-    elif item.kind == Kind.OPINION and specific is not item:
-        parts = [specific.author_name, localized(specific, "author_organisation").text]
-    elif item.kind == Kind.RESPONSE and specific is not item:
-        parts = [specific.company.name]
-    name = xml_text(", ".join(part.strip() for part in parts if part and part.strip()))
+    """Who the words are from, as each kind says (`creator_parts()`): an article's author
+    and publication, an opinion's author with role and organisation, the company for a
+    response; the centre itself for its own stories and statements."""
+    parts = [part.text.strip() for part in item.specific.creator_parts()]
+    name = xml_text(", ".join(part for part in parts if part))
     return name or xml_text(settings.SITE_NAME)
 
 
 def entry_source(item):
     """(url, label) of the original an article quotes, or None."""
-    if item.kind != Kind.ARTICLE:
+    source = item.specific.source_link()
+    if source is None:
         return None
-    specific = item.specific
-    url = getattr(specific, "source_url", "")
-    if not url.startswith(("https://", "http://")):
-        return None
-    publication = localized(specific, "publication", original=item.original_language).text
-    return iri_to_uri(url), xml_text(publication) or url
+    url, label = source
+    return iri_to_uri(url), xml_text(label) or url
 
 
 def entry_categories(item) -> list[str]:

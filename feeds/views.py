@@ -21,11 +21,11 @@ from django.views.decorators.http import require_safe
 
 from companies.models import Company
 from feeds.conditional import MAX_AGE, feed_validators, is_not_modified, set_validators
-from feeds.links import NOT_FILTERS
 from feeds.syndication import CONTENT_TYPES, EPOCH, FeedInfo, build_feed
 from resource_centre.i18n import localized, normalise_language
-from stories.filters import filter_items
-from stories.models import Item, Topic
+from search.filters import filter_items, filter_params
+from search.results import scoped_items
+from stories.models import Topic
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -52,13 +52,6 @@ def feed_limit(request) -> int:
     return int(value)
 
 
-def filter_data(request):
-    data = request.GET.copy()
-    for name in NOT_FILTERS:
-        data.pop(name, None)
-    return data
-
-
 def filter_errors(filterset) -> str:
     messages = [
         str(errors[0]) if field == NON_FIELD_ERRORS else f"{field}: {errors[0]}"
@@ -80,33 +73,33 @@ def feed_items(queryset, limit):
 def serve_feed(
     request,
     fmt,
-    base_queryset,
+    scope=None,
     *,
     title,
     description,
     page_path,
-    container=None,
     mark_filtered=True,
 ):
-    """The feed of `base_queryset` filtered by the query string, or a 304, 400."""
+    """The feed of `scope`'s list (a topic's, a company's, every item) filtered by the query
+    string, or a 304, 400."""
     try:
         limit = feed_limit(request)
     except BadFeedRequest as exc:
         return bad_request(str(exc))
-    data = filter_data(request)
-    filterset = filter_items(data, base_queryset)
+    data = filter_params(request.GET)
+    filterset = filter_items(data, scoped_items(scope))
     if not filterset.is_valid():
         return bad_request(filter_errors(filterset))
     queryset = filterset.qs
 
     language = normalise_language(translation.get_language())
     self_url = request.build_absolute_uri()
-    container_key = None
+    scope_key = None
     empty_date = EPOCH
-    if container is not None:
-        container_key = (container._meta.label, container.pk, container.updated_at.isoformat())
-        empty_date = container.updated_at
-    key = (fmt, language, self_url, container_key)
+    if scope is not None:  # the topic or company: its own edits change the feed too
+        scope_key = (scope._meta.label, scope.pk, scope.updated_at.isoformat())
+        empty_date = scope.updated_at
+    key = (fmt, language, self_url, scope_key)
 
     rows = list(queryset.values_list("pk", "published_at", "updated_at")[:limit])
     validators = feed_validators(key, rows, empty_date)
@@ -149,7 +142,6 @@ def latest_feed(request, fmt):
     return serve_feed(
         request,
         fmt,
-        Item.objects.published(),
         title=gettext("Latest news"),
         description=gettext("The latest items published by %(site)s.")
         % {"site": settings.SITE_NAME},
@@ -165,12 +157,11 @@ def topic_feed(request, slug, fmt):
     return serve_feed(
         request,
         fmt,
-        Item.objects.published().for_topic(topic),
+        topic,
         title=name,
         description=plain_description(summary)
         or gettext("Items on %(topic)s, newest first.") % {"topic": name},
         page_path=topic.get_absolute_url(),
-        container=topic,
     )
 
 
@@ -180,12 +171,11 @@ def company_feed(request, slug, fmt):
     return serve_feed(
         request,
         fmt,
-        Item.objects.published().for_company(company),
+        company,
         title=company.name,
         description=gettext("Items about %(company)s and its responses, newest first.")
         % {"company": company.name},
         page_path=company.get_absolute_url(),
-        container=company,
     )
 
 
@@ -198,7 +188,6 @@ def search_feed(request, fmt):
     return serve_feed(
         request,
         fmt,
-        Item.objects.published(),
         title=title,
         description=gettext("Items matching a search on %(site)s, in the order of the list.")
         % {"site": settings.SITE_NAME},

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from resource_centre.admin_helpers import ContentAdmin, PublicationStateFilter, translation_filters
+from resource_centre.content_admin import ContentAdmin, PublicationStateFilter, translation_filters
 from resource_centre.models import SiteMessage
 
 admin.site.site_header = format_lazy(_("{site} administration"), site=settings.SITE_NAME)

@@ -11,8 +11,19 @@ from django.conf import settings
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
+#: The site's languages, in settings order: the one list every module reads.
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
+
+
+def column(field: str, language: str) -> str:
+    """The column holding `field` in `language` (`title`, `zh-hans` -> `title_zh_hans`)."""
+    return build_localized_fieldname(field, language)
+
+
+def columns(field: str) -> list[str]:
+    """Every language's column of `field`, in settings order."""
+    return [column(field, code) for code in LANGUAGE_CODES]
 
 
 def normalise_language(code: str | None) -> str:
@@ -66,14 +77,18 @@ def fallback_order(requested: str, original: str | None = None) -> list[str]:
     return seen
 
 
-def localized(obj, field: str, language: str | None = None, original: str | None = None):
-    """The value of a translated `field` in `language`, else English, else the original.
+def localized(
+    obj, field: str, language: str | None = None, original: str | None = None, fallback=True
+):
+    """The value of a translated `field` in `language`, else English, else the original
+    (with `fallback=False`: in `language` only, else empty).
 
     Returns a LocalizedText saying which language the text is actually in.
     """
     requested = normalise_language(language or translation.get_language())
-    for code in fallback_order(requested, original):
-        value = getattr(obj, build_localized_fieldname(field, code), None)
+    order = fallback_order(requested, original) if fallback else [requested]
+    for code in order:
+        value = getattr(obj, column(field, code), None)
         if value:
             return LocalizedText(value, code, requested)
     return LocalizedText("", requested, requested)
@@ -81,9 +96,7 @@ def localized(obj, field: str, language: str | None = None, original: str | None
 
 def languages_with(obj, field: str) -> list[str]:
     """The language codes in which `field` has a translation, in settings order."""
-    return [
-        code for code in LANGUAGE_CODES if getattr(obj, build_localized_fieldname(field, code), "")
-    ]
+    return [code for code in LANGUAGE_CODES if getattr(obj, column(field, code), "")]
 
 
 class LocalizedFields:

@@ -1,7 +1,8 @@
 """Publication status shared by every public content type.
 
 `PublishableQuerySet.published()` is the one place that decides what the public may see:
-pages, feeds, search, sitemaps, exports and counts all start from it.
+pages, feeds, search, sitemaps, exports and counts all start from it. The writes that change
+it (`publish()`, `unpublish()`) sit beside the rule.
 """
 
 from django.db import models
@@ -12,6 +13,14 @@ from django.utils.translation import gettext_lazy as _
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+
+
+#: The three states an editor sees: a draft, scheduled (published with a future date), public.
+STATE_LABELS = {
+    "draft": _("Draft"),
+    "scheduled": _("Scheduled"),
+    "published": _("Published"),
+}
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -50,3 +59,30 @@ class Publishable(models.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.status == Status.PUBLISHED and self.published_at > timezone.now()
+
+
+def publication_state(obj) -> str:
+    """ "draft", "scheduled" or "published" (public now): the keys of STATE_LABELS."""
+    if obj.status != Status.PUBLISHED:
+        return "draft"
+    return "scheduled" if obj.published_at > timezone.now() else "published"
+
+
+def publish(queryset, now=None) -> tuple[int, int]:
+    """Publish the drafts in `queryset`; return (published now, scheduled for later).
+
+    A draft dated in the past goes out now and takes today's date, so it is listed as new;
+    a draft dated in the future keeps its date and stays hidden until then (scheduled).
+    Content already published is left alone.
+    """
+    now = now or timezone.now()
+    drafts = queryset.filter(status=Status.DRAFT)
+    scheduled = drafts.filter(published_at__gt=now).update(status=Status.PUBLISHED, updated_at=now)
+    published = drafts.update(status=Status.PUBLISHED, published_at=now, updated_at=now)
+    return published, scheduled
+
+
+def unpublish(queryset, now=None) -> int:
+    """Turn published (and scheduled) content in `queryset` back into drafts."""
+    now = now or timezone.now()
+    return queryset.filter(status=Status.PUBLISHED).update(status=Status.DRAFT, updated_at=now)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django_prose_editor.fields import ProseEditorField
 
 
-def RichTextField(*args, **kwargs):  # noqa: N802 - reads like a field class at call sites
+def RichTextField(*args, **kwargs):
     kwargs.setdefault("blank", True)
     kwargs.setdefault("default", "")
     return ProseEditorField(

@@ -53,10 +53,12 @@ INSTALLED_APPS = [
     "django_countries",
     "django_prose_editor",
     "resource_centre",
-    "stories",
     "companies",
+    "stories",
     "responses",
+    "search",
     "feeds",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +74,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "resource_centre.urls"
+# The result-list engine behind topic and company pages (resource_centre.views.ResultListMixin):
+# named here, like a backend, so that content apps never import the list app.
+RESULT_LIST_BUILDER = "search.results.result_context"
 WSGI_APPLICATION = "resource_centre.wsgi.application"
 
 TEMPLATES = [

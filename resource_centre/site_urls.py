@@ -4,7 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.cache import cache_page
 
-from resource_centre import site_views
+from resource_centre import views
 from resource_centre.sitemaps import sitemaps
 
 app_name = "site"
@@ -23,5 +23,5 @@ urlpatterns = [
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),
-    path("robots.txt", site_views.robots_txt, name="robots"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

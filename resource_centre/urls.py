@@ -5,6 +5,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from resource_centre import views as site_views
+from stories import views as story_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -12,9 +15,10 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("resource_centre.page_urls")),
+    path("", story_views.HomeView.as_view(), name="home"),
+    path("message/hide/", site_views.hide_site_message, name="hide_site_message"),
     path("", include("stories.urls")),
-    path("", include("stories.search_urls")),
+    path("", include("search.urls")),
     path("companies/", include("companies.urls")),
     path("responses/", include("responses.urls")),
     path("feeds/", include("feeds.urls")),

@@ -1,21 +1,26 @@
-"""Site-wide pages (home, hiding the site message) and the mixin every detail page shares."""
+"""The mixins every page shares, and the site-wide endpoints of the kernel: hiding the site
+message and robots.txt.
 
-from django.http import HttpResponseRedirect
+Content apps build their pages from these mixins; none of them imports an app. The one page
+type that needs another layer, a detail page whose body is a result list (topic and company
+pages), reaches the result-list engine through `settings.RESULT_LIST_BUILDER`, the way Django
+reaches a mail or cache backend: the kernel knows its signature, not its app.
+"""
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
-from django.views.generic import TemplateView
+from django.views.decorators.http import require_GET, require_POST
 
-from feeds.links import feed_links
 from resource_centre.context_processors import HIDDEN_MESSAGE_COOKIE
 from resource_centre.i18n import LocalizedFields
-from stories.models import Item, Topic
 
 HIDDEN_MESSAGE_MAX_AGE = 365 * 24 * 60 * 60
-HOME_LATEST = 12
 
 
 class SitePageMixin:
@@ -59,17 +64,25 @@ class PublicOrPreviewMixin(SitePageMixin):
         return response
 
 
-class HomeView(SitePageMixin, TemplateView):
-    template_name = "home.html"
+class ResultListMixin:
+    """A detail page whose body is the filterable, paginated list of its object's items
+    (a topic page, a company page).
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["latest_items"] = list(
-            Item.objects.published().for_listing().newest_first()[:HOME_LATEST]
-        )
-        context["featured_topics"] = list(Topic.objects.published().featured())
-        context["feed_links"] = feed_links(self.request, "latest", gettext("Latest news"))
-        return context
+    The view passes its object as the list's scope; the engine that
+    `settings.RESULT_LIST_BUILDER` names (the search app's `result_context`) decides which
+    items a scope holds and answers `(context, status)`: 400 with the form for invalid
+    filters, Http404 past the last page.
+    """
+
+    @cached_property
+    def build_result_list(self):
+        return import_string(settings.RESULT_LIST_BUILDER)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        results, status = self.build_result_list(request, scope=self.object)
+        context = self.get_context_data(object=self.object, **results)
+        return self.render_to_response(context, status=status)
 
 
 # Hiding the banner changes nothing but this visitor's own cookie, so a forged request can do
@@ -95,3 +108,16 @@ def hide_site_message(request):
             httponly=False,  # the progressive script sets the same cookie
         )
     return response
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /*/search/export",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('site:sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

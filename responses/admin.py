@@ -1,18 +1,15 @@
 """Editors' admin for company responses and the issues they concern.
 
-Responses are also edited inline on the story or article they respond to
-(`CompanyResponseInline`, used by stories/admin.py).
+Responses are also edited inline on the story or article they respond to: this module adds
+`CompanyResponseInline` to their admins.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from resource_centre.admin_helpers import (
-    ItemContentAdmin,
-    TranslatedStackedInline,
-    VocabularyAdmin,
-)
+from resource_centre.content_admin import TranslatedStackedInline, VocabularyAdmin
 from responses.models import CompanyResponse, Issue
+from stories.admin import ArticleAdmin, ItemContentAdmin, StoryAdmin
 
 
 @admin.register(Issue)
@@ -58,3 +55,7 @@ class CompanyResponseInline(TranslatedStackedInline):
     show_change_link = True
     verbose_name = _("company response to this item")
     verbose_name_plural = _("company responses to this item")
+
+
+ArticleAdmin.add_inlines(CompanyResponseInline)
+StoryAdmin.add_inlines(CompanyResponseInline)

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from resource_centre.i18n import localized
+from resource_centre.i18n import LocalizedText, localized
 from stories.models import Item, ItemQuerySet, Kind
 
 
@@ -28,6 +28,20 @@ class Outcome(models.TextChoices):
     NO_RESPONSE = "no_response", _("Did not respond")
 
 
+def responses_to(item):
+    """The public company responses to `item`, newest first, as list entries: those that
+    answer it, and those a story links among its items."""
+    answering = CompanyResponse.objects.filter(responds_to=item).values("pk")
+    return (
+        Item.objects.published()
+        .of_kind(Kind.RESPONSE)
+        .filter(Q(pk__in=answering) | Q(in_stories=item.pk))
+        .distinct()
+        .for_listing()
+        .newest_first()
+    )
+
+
 class CompanyResponseQuerySet(ItemQuerySet):
     def record(self):
         """Counts of requests, responses and declines, for a company's response record."""
@@ -47,6 +61,10 @@ class CompanyResponse(Item):
     """
 
     KIND = Kind.RESPONSE
+    URL_NAME = "responses:response_detail"
+    CALL_TO_ACTION = _("Read full response")
+    CREDITED_COMPANY_FIELD = "company"
+    LISTING_RELATED = ("company",)
 
     company = models.ForeignKey(
         "companies.Company",
@@ -89,6 +107,11 @@ class CompanyResponse(Item):
                 name="responded_has_response_date",
             ),
         ]
+
+    def creator_parts(self, language=None):
+        """The company answered: it is the author of its response."""
+        requested = self.text("title", language).requested
+        return [LocalizedText(self.company.name, requested, requested)]
 
     def clean(self):
         super().clean()

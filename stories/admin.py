@@ -10,26 +10,59 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
 
-from resource_centre.admin_helpers import (
+from resource_centre.content_admin import (
     ContentAdmin,
-    ItemContentAdmin,
     PublicationStateFilter,
     VocabularyAdmin,
     localized_fields,
     translation_filters,
 )
-from responses.admin import CompanyResponseInline
-from stories.models import (
-    KIND_ACCESSORS,
-    Article,
-    Item,
-    Opinion,
-    Signatory,
-    Statement,
-    Story,
-    Tag,
-    Topic,
-)
+from stories.models import Article, Item, Opinion, Signatory, Statement, Story, Tag, Topic
+
+
+class ItemContentAdmin(ContentAdmin):
+    """The admin of one kind of item (article, story, ...): fields every item has."""
+
+    list_display = ("title", "state", "published_at", "translation_status", "site_link")
+    list_display_links = ("title",)
+    date_hierarchy = "published_at"
+    search_fields = (*localized_fields("title"), "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
+    autocomplete_fields = ("topics", "companies")
+    readonly_fields = ("created_at", "updated_at")
+    content_fieldsets = ()  # kind-specific fieldsets, between the text and the publication
+
+    @classmethod
+    def add_inlines(cls, *inlines):
+        """Let an app above stories edit its own rows on this kind's page (the responses
+        app adds the company responses to a story or article this way)."""
+        cls.inlines = (*cls.inlines, *inlines)
+
+    def get_list_filter(self, request):
+        return (
+            PublicationStateFilter,
+            "topics",
+            "published_at",
+            *translation_filters(self.translation_field),
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        return self._patch_fieldsets(
+            [
+                (None, {"fields": ["title", "slug", "summary", "body"]}),
+                *[(name, {**options}) for name, options in self.content_fieldsets],
+                (
+                    _("Publication"),
+                    {"fields": ["status", "published_at", "original_language"]},
+                ),
+                (_("Filed under"), {"fields": ["topics", "companies", "countries", "tags"]}),
+                (
+                    _("History"),
+                    {"fields": ["created_at", "updated_at"], "classes": ["collapse"]},
+                ),
+            ]
+        )
+
 
 # Our translatable `Tag` replaces taggit's own model, which nothing uses: hide its admin.
 if admin.site.is_registered(TaggitTag):
@@ -93,9 +126,8 @@ class ItemAdmin(ItemContentAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         item = self.get_object(request, object_id)
-        accessor = KIND_ACCESSORS.get(item.kind) if item is not None else None
-        if accessor:
-            model = Item._meta.get_field(accessor).related_model
+        model = Item.kind_model(item.kind) if item is not None else Item
+        if model is not Item:
             url = reverse(
                 f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
                 args=[item.pk],
@@ -121,14 +153,12 @@ class ArticleAdmin(ItemContentAdmin):
             },
         ),
     )
-    inlines = (CompanyResponseInline,)
 
 
 @admin.register(Story)
 class StoryAdmin(ItemContentAdmin):
     content_fieldsets = ((_("Related"), {"fields": ["related_items"]}),)
     autocomplete_fields = ("topics", "companies", "related_items")
-    inlines = (CompanyResponseInline,)
 
 
 @admin.register(Opinion)

@@ -5,7 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class StoriesConfig(AppConfig):
     name = "stories"
     verbose_name = _("Stories and topics")
-
-    def ready(self):
-        # Connects the signals that keep Item.search_extra current.
-        from stories import search  # noqa: F401

@@ -5,20 +5,29 @@ Every public item (article, story, opinion, statement and company response) is a
 newest-first queryset over `Item`, whatever mix of kinds it holds.
 """
 
+import functools
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from resource_centre.i18n import languages_with, localized
+from companies.models import Company
+from resource_centre.i18n import LANGUAGE_CODES, LocalizedText, column, languages_with, localized
 from resource_centre.publishing import Publishable, PublishableQuerySet
 from resource_centre.richtext import RichTextField
+
+#: How many words of the body stand in for a missing summary in lists.
+EXCERPT_WORDS = 40
 
 
 class Tag(TagBase):
@@ -68,9 +77,41 @@ def tags_by_item(item_ids) -> dict[int, list[Tag]]:
     return result
 
 
+class TopicTree:
+    """Every topic's sub-topics, read in one query: "a topic with its sub-topics" for topic
+    pages, feeds, filters and facet counts alike. Sub-topics count whether published or not
+    (a draft sub-topic's public items still belong to its public parent)."""
+
+    def __init__(self, pairs):
+        self.children: dict[int | None, list[int]] = defaultdict(list)
+        self.ids: list[int] = []
+        for pk, parent_id in pairs:
+            self.children[parent_id].append(pk)
+            self.ids.append(pk)
+
+    def with_descendants(self, topic_ids) -> set[int]:
+        """The given topics and every topic below them."""
+        found: set[int] = set()
+        frontier = list(topic_ids)
+        while frontier:
+            pk = frontier.pop()
+            if pk not in found:
+                found.add(pk)
+                frontier.extend(self.children.get(pk, ()))
+        return found
+
+    def closure(self) -> list[tuple[int, int]]:
+        """(ancestor, topic) for every topic and each topic at or below it."""
+        return [(pk, below) for pk in self.ids for below in sorted(self.with_descendants([pk]))]
+
+
 class TopicQuerySet(PublishableQuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
+
+    def tree(self) -> TopicTree:
+        """The topic tree of every topic, in one query."""
+        return TopicTree(Topic.objects.order_by().values_list("pk", "parent_id"))
 
     def featured(self):
         return self.filter(featured=True)
@@ -125,16 +166,9 @@ class Topic(Publishable):
                 raise ValidationError({"parent": _("A topic cannot be inside itself.")})
             ancestor = ancestor.parent
 
-    def descendant_ids(self) -> list[int]:
-        """This topic's id and those of all its sub-topics, in one query per level."""
-        ids, frontier = [self.pk], [self.pk]
-        while frontier:
-            frontier = list(
-                Topic.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
-            )
-            frontier = [pk for pk in frontier if pk not in ids]
-            ids.extend(frontier)
-        return ids
+    def descendant_ids(self) -> set[int]:
+        """This topic's id and those of all its sub-topics (one query)."""
+        return Topic.objects.tree().with_descendants([self.pk])
 
 
 class Kind(models.TextChoices):
@@ -145,44 +179,98 @@ class Kind(models.TextChoices):
     STATEMENT = "statement", _("Statement")
 
 
-# The URL name of each kind's detail page.
-KIND_URL_NAMES = {
-    Kind.ARTICLE: "stories:article_detail",
-    Kind.STORY: "stories:story_detail",
-    Kind.RESPONSE: "responses:response_detail",
-    Kind.OPINION: "stories:opinion_detail",
-    Kind.STATEMENT: "stories:statement_detail",
-}
+@functools.cache
+def item_kinds() -> dict[str, models.OneToOneRel]:
+    """Each kind's parent link by its `kind` value, read from the tables that extend `Item`:
+    a kind registers itself by subclassing `Item` (a company response does, from its own
+    app), so no map here names another app's model, accessor or page."""
+    return {
+        rel.related_model.KIND: rel
+        for rel in Item._meta.related_objects
+        if rel.parent_link and rel.related_model.KIND
+    }
 
-# The one-to-one accessor on Item for each kind's own table.
-KIND_ACCESSORS = {
-    Kind.ARTICLE: "article",
-    Kind.STORY: "story",
-    Kind.RESPONSE: "companyresponse",
-    Kind.OPINION: "opinion",
-    Kind.STATEMENT: "statement",
-}
+
+@dataclass(frozen=True)
+class CompanyLink:
+    """One way items name companies: a table with an item column and a company key."""
+
+    model: type[models.Model]
+    item_field: str
+    company_field: str
+
+    def pairs(self) -> models.QuerySet:
+        """(item id, company id) for every row."""
+        return self.model._base_manager.order_by().values_list(
+            self.item_field, f"{self.company_field}_id"
+        )
+
+    def items_naming(self, companies) -> models.QuerySet:
+        """The ids of the items naming any of `companies` this way."""
+        return self.model._base_manager.filter(**{f"{self.company_field}__in": companies}).values(
+            self.item_field
+        )
+
+
+def company_links() -> list[CompanyLink]:
+    """Every way an item names a company: the companies it is about, and the company a kind
+    credits it to (a company response's company, declared by that kind)."""
+    links = [CompanyLink(Item.companies.through, "item_id", "company")]
+    for rel in item_kinds().values():
+        field = rel.related_model.CREDITED_COMPANY_FIELD
+        if field:
+            links.append(CompanyLink(rel.related_model, "pk", field))
+    return links
+
+
+@dataclass(frozen=True)
+class Excerpt(LocalizedText):
+    """The summary, or (`from_body`) the start of the body as plain text."""
+
+    from_body: bool = False
 
 
 class ItemQuerySet(PublishableQuerySet):
+    def on_topics(self, topic_ids, tree: TopicTree | None = None):
+        """Items on any of the topics or their sub-topics: the one rule for a topic's page,
+        feed, download, filter and facet."""
+        tree = tree or Topic.objects.tree()
+        ids = tree.with_descendants(topic_ids)
+        through = Item.topics.through.objects.filter(topic_id__in=ids)
+        return self.filter(pk__in=through.values("item_id"))
+
     def for_topic(self, topic):
         """Items on `topic` or any of its sub-topics."""
-        ids = topic.descendant_ids()
-        return self.filter(pk__in=Item.objects.filter(topics__in=ids).values("pk"))
+        return self.on_topics([topic.pk])
+
+    def naming_companies(self, companies):
+        """Items about any of `companies` or credited to one (its own responses): the one
+        rule for a company's page, feed, download, filter and facet. `companies` may be
+        Company objects, ids or a queryset."""
+        condition = Q()
+        for link in company_links():
+            condition |= Q(pk__in=link.items_naming(companies))
+        return self.filter(condition)
 
     def for_company(self, company):
-        return self.filter(Q(companies=company) | Q(companyresponse__company=company)).distinct()
+        return self.naming_companies([company])
 
     def of_kind(self, *kinds):
         return self.filter(kind__in=kinds)
 
+    def with_specific(self):
+        """Each item's own kind's row joined (`item.specific` costs no query), with what
+        each kind shows beside it (a response's company)."""
+        related = []
+        for rel in item_kinds().values():
+            accessor = rel.get_accessor_name()
+            extra = rel.related_model.LISTING_RELATED
+            related += [f"{accessor}__{name}" for name in extra] if extra else [accessor]
+        return self.select_related(*related)
+
     def for_listing(self):
         """Everything a list entry shows, in a constant number of queries."""
-        from companies.models import Company
-
-        return self.select_related(
-            "article", "story", "opinion", "statement", "companyresponse__company"
-        ).prefetch_related(
+        return self.with_specific().prefetch_related(
             models.Prefetch("topics", queryset=Topic.objects.published()),
             models.Prefetch("companies", queryset=Company.objects.published()),
             "tags",
@@ -193,7 +281,20 @@ class ItemQuerySet(PublishableQuerySet):
 
 
 class Item(Publishable):
+    """What every kind shares. Each kind answers for itself: its byline, the names search
+    indexes, its download columns, its call to action; pages, feeds, downloads and the search
+    index ask the item (`item.specific`) rather than testing its kind."""
+
+    #: The `kind` value of a subclass; a subclass with one registers itself (item_kinds()).
     KIND = ""
+    #: The URL name of the kind's own page (reversed with the slug).
+    URL_NAME = "stories:item_detail"
+    #: The link text under a list entry.
+    CALL_TO_ACTION = _("Read more")
+    #: A foreign key to the company the item is credited to (a company's own response).
+    CREDITED_COMPANY_FIELD = ""
+    #: Foreign keys of the kind's table a list entry shows (joined by `with_specific()`).
+    LISTING_RELATED: tuple[str, ...] = ()
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, editable=False)
     title = models.CharField(_("title"), max_length=300)
@@ -222,7 +323,7 @@ class Item(Publishable):
         blank=True,
         default="",
         editable=False,
-        help_text=_("Author, publication and company names, kept by stories.search."),
+        help_text=_("Author, publication and company names, kept current for the search index."),
     )
 
     objects = ItemQuerySet.as_manager()
@@ -246,21 +347,27 @@ class Item(Publishable):
             self.kind = self.KIND
         super().save(*args, **kwargs)
 
+    @classmethod
+    def kind_model(cls, kind: str) -> type["Item"]:
+        """The model of `kind` (Item itself for an unknown kind)."""
+        rel = item_kinds().get(kind)
+        return rel.related_model if rel is not None else Item
+
     def get_absolute_url(self):
         """The detail page of this item's kind, from `kind` and `slug` alone (no query)."""
-        name = KIND_URL_NAMES.get(self.kind or self.KIND, "stories:item_detail")
-        return reverse(name, kwargs={"slug": self.slug})
+        url_name = self.URL_NAME if self.KIND else self.kind_model(self.kind).URL_NAME
+        return reverse(url_name, kwargs={"slug": self.slug})
 
     @property
     def specific(self):
-        """The Article, Story, ... behind this item (no query after `for_listing()`)."""
+        """The Article, Story, ... behind this item (no query after `with_specific()`)."""
         if self.KIND:
             return self
-        accessor = KIND_ACCESSORS.get(self.kind)
-        if accessor is None:
+        rel = item_kinds().get(self.kind)
+        if rel is None:
             return self
         try:
-            return getattr(self, accessor)
+            return getattr(self, rel.get_accessor_name())
         except models.ObjectDoesNotExist:
             return self
 
@@ -281,6 +388,74 @@ class Item(Publishable):
         """Language codes this item has a title in."""
         return languages_with(self, "title")
 
+    # -- What each kind answers for itself (called on `item.specific`) -------------------
+
+    def text(self, field: str, language: str | None = None) -> LocalizedText:
+        """`field` in `language` (default: the visitor's), falling back to the original."""
+        return localized(self, field, language=language, original=self.original_language)
+
+    def excerpt(self, language=None, words: int = EXCERPT_WORDS, fallback=True) -> Excerpt:
+        """The summary, or the first `words` words of the body when there is no summary,
+        as plain text (`fallback=False`: in `language` only)."""
+        original = self.original_language
+        summary = localized(self, "summary", language, original, fallback=fallback)
+        if summary:
+            return Excerpt(summary.text, summary.language, summary.requested)
+        body = localized(self, "body", language, original, fallback=fallback)
+        text = Truncator(strip_tags(body.text)).words(words, truncate="…").strip()
+        return Excerpt(text, body.language, body.requested, from_body=bool(text))
+
+    def call_to_action(self) -> str:
+        return str(self.CALL_TO_ACTION)
+
+    def byline_parts(self, language=None) -> list[LocalizedText]:
+        """The parts of the "Author:" line, each marked with its own language."""
+        return []
+
+    @property
+    def byline(self) -> str:
+        return ", ".join(part.text for part in self.byline_parts())
+
+    def creator_parts(self, language=None) -> list[LocalizedText]:
+        """Who the words are from (a feed entry's author): the byline by default."""
+        return self.byline_parts(language)
+
+    @property
+    def credited_company(self) -> Company | None:
+        """The company the item is credited to (a company's own response), if any."""
+        field = self.CREDITED_COMPANY_FIELD
+        return getattr(self, field) if field else None
+
+    def public_companies(self) -> list[Company]:
+        """The public companies the item names: the one it is credited to first, then those
+        it is about (prefetched by `for_listing()`)."""
+        named = [company for company in self.companies.all() if company.is_public]
+        credited = self.specific.credited_company
+        if credited is not None and credited.is_public and credited not in named:
+            named.insert(0, credited)
+        return named
+
+    def search_names(self) -> list[str]:
+        """Names the search index holds beside the text: authors, publications (in every
+        language they have) and the public companies named."""
+        return [company.name for company in self.public_companies()]
+
+    def translations_of(self, field: str) -> list[str]:
+        """Every language's value of `field` (for the search index)."""
+        return [getattr(self, column(field, code), "") or "" for code in LANGUAGE_CODES]
+
+    def export_fields(self, language=None) -> dict[str, str]:
+        """The download columns only some kinds fill (author, publication, source)."""
+        return {}
+
+    def list_quote(self):
+        """(LocalizedText, date) a list entry quotes under the title, or None."""
+        return None
+
+    def source_link(self):
+        """(url, label) of the original the item quotes, or None."""
+        return None
+
 
 class Article(Item):
     """An external news item, quoted and linked."""
@@ -298,18 +473,39 @@ class Article(Item):
     original_published_on = models.DateField(_("original publication date"), null=True, blank=True)
     source_url = models.URLField(_("source address"), max_length=1000, blank=True)
 
+    URL_NAME = "stories:article_detail"
+
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 
-    @property
-    def byline(self):
-        """ "Stephanie Kirchgaessner & Jennifer Rankin, The Guardian" in the visitor's language."""
-        parts = [
-            str(localized(self, "author", original=self.original_language)),
-            str(localized(self, "publication", original=self.original_language)),
+    def byline_parts(self, language=None):
+        """ "Stephanie Kirchgaessner & Jennifer Rankin", "The Guardian"."""
+        parts = [self.text("author", language), self.text("publication", language)]
+        return [part for part in parts if part]
+
+    def search_names(self):
+        return [
+            *self.translations_of("author"),
+            *self.translations_of("publication"),
+            *super().search_names(),
         ]
-        return ", ".join(part for part in parts if part)
+
+    def export_fields(self, language=None):
+        return {
+            "author": self.text("author", language).text,
+            "publication": self.text("publication", language).text,
+            "source_url": self.source_url,
+        }
+
+    def list_quote(self):
+        quote = self.text("original_headline")
+        return (quote, self.original_published_on) if quote else None
+
+    def source_link(self):
+        if not self.source_url.startswith(("https://", "http://")):
+            return None
+        return self.source_url, self.text("publication").text or self.source_url
 
 
 class Story(Item):
@@ -324,6 +520,9 @@ class Story(Item):
         blank=True,
         symmetrical=False,
     )
+
+    URL_NAME = "stories:story_detail"
+    CALL_TO_ACTION = _("See full story")
 
     class Meta:
         verbose_name = _("story")
@@ -340,24 +539,38 @@ class Opinion(Item):
     author_organisation = models.CharField(_("author's organisation"), max_length=200, blank=True)
     series = models.CharField(_("series"), max_length=300, blank=True)
 
+    URL_NAME = "stories:opinion_detail"
+
     class Meta:
         verbose_name = _("opinion")
         verbose_name_plural = _("opinions")
 
-    @property
-    def byline(self):
+    def byline_parts(self, language=None):
+        """ "Sarina Phu", "Research & Program Associate", "Global Network Initiative"."""
+        name = self.text("title", language).requested
         parts = [
-            self.author_name,
-            str(localized(self, "author_role")),
-            str(localized(self, "author_organisation")),
+            LocalizedText(self.author_name, name, name),
+            self.text("author_role", language),
+            self.text("author_organisation", language),
         ]
-        return ", ".join(part for part in parts if part)
+        return [part for part in parts if part]
+
+    def search_names(self):
+        return [
+            self.author_name,
+            *self.translations_of("author_role"),
+            *self.translations_of("author_organisation"),
+            *super().search_names(),
+        ]
 
 
 class Statement(Item):
     """A joint statement with its signatory organisations."""
 
     KIND = Kind.STATEMENT
+
+    URL_NAME = "stories:statement_detail"
+    CALL_TO_ACTION = _("Read the statement")
 
     class Meta:
         verbose_name = _("statement")

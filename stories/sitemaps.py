@@ -1,14 +1,5 @@
-from django.contrib.sitemaps import Sitemap
-
+from resource_centre.i18n_sitemap import I18nSitemap
 from stories.models import Item, Topic
-
-
-class I18nSitemap(Sitemap):
-    """Every page in every language, each with its hreflang alternates and x-default."""
-
-    i18n = True
-    alternates = True
-    x_default = True
 
 
 class TopicSitemap(I18nSitemap):

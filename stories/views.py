@@ -1,44 +1,34 @@
-"""Topic pages and the detail page of each kind of item.
+"""The home page, topic pages and the detail page of each kind of item.
 
 Detail views share `PublicOrPreviewMixin` (published() for the public, previews for staff);
-lists reuse `stories.results.result_context()` so a page, its feed and its export agree.
+a topic page's list comes from the kernel's `ResultListMixin`, so a page, its feed and its
+export agree. Feed links and company responses are added by the templates (the feeds and
+responses template tags), so these views import neither app.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView, RedirectView
+from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from feeds.links import feed_links
-from resource_centre.views import PublicOrPreviewMixin, SitePageMixin
+from resource_centre.views import PublicOrPreviewMixin, ResultListMixin, SitePageMixin
 from stories.models import Article, Item, Kind, Opinion, Statement, Story, Topic
-from stories.results import result_context
 
 SIGNATORY_QUERY_MAX = 200
+HOME_LATEST = 12
 
 
-class ResultListMixin:
-    """Adds a filterable, paginated list of items to a detail page (topic, company)."""
+class HomeView(SitePageMixin, TemplateView):
+    """The latest items and the featured topics."""
 
-    feed_route = ""
+    template_name = "home.html"
 
-    def get_result_queryset(self):
-        raise NotImplementedError
-
-    def get_feed_title(self):
-        return str(self.object)
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        results, self.status = result_context(request, self.get_result_queryset())
-        context = self.get_context_data(object=self.object, **results)
-        context["feed_links"] = feed_links(
-            request,
-            self.feed_route,
-            self.get_feed_title(),
-            query_string=results["query_string"],
-            slug=self.object.slug,
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["latest_items"] = list(
+            Item.objects.published().for_listing().newest_first()[:HOME_LATEST]
         )
-        return self.render_to_response(context, status=self.status)
+        context["featured_topics"] = list(Topic.objects.published().featured())
+        return context
 
 
 class TopicListView(SitePageMixin, ListView):
@@ -61,10 +51,6 @@ class TopicDetailView(ResultListMixin, PublicOrPreviewMixin, DetailView):
     """A topic's introduction, sub-topics and every public item on it or its sub-topics."""
 
     model = Topic
-    feed_route = "topic"
-
-    def get_result_queryset(self):
-        return Item.objects.published().for_topic(self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -91,12 +77,6 @@ class ItemDetailMixin(PublicOrPreviewMixin):
         context = super().get_context_data(**kwargs)
         context["item"] = self.object
         context["companies"] = list(self.object.companies.published())
-        context["responses"] = list(
-            Item.objects.published()
-            .filter(companyresponse__responds_to=self.object)
-            .for_listing()
-            .newest_first()
-        )
         return context
 
 
@@ -116,14 +96,6 @@ class StoryDetailView(ItemDetailMixin, DetailView):
             Item.objects.published()
             .filter(in_stories=story)
             .exclude(kind=Kind.RESPONSE)
-            .for_listing()
-            .newest_first()
-        )
-        context["responses"] = list(
-            Item.objects.published()
-            .of_kind(Kind.RESPONSE)
-            .filter(Q(in_stories=story) | Q(companyresponse__responds_to=story))
-            .distinct()
             .for_listing()
             .newest_first()
         )

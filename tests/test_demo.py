@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone, translation
 
-from resource_centre.demo.loader import DATA_PATH, load_demo
+from demo.loader import DATA_PATH, load_demo
 from resource_centre.models import SiteMessage
 from resource_centre.publishing import Status
 from responses.models import CompanyResponse, Outcome

@@ -47,7 +47,7 @@ def fill_search_text(apps, schema_editor):
 def create_search_columns(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from stories.search import create_search_columns
+    from search.fulltext.index import create_search_columns
 
     create_search_columns(apps.get_model("stories", "Item"), schema_editor)
 
@@ -55,7 +55,7 @@ def create_search_columns(apps, schema_editor):
 def drop_search_columns(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from stories.search import drop_search_columns
+    from search.fulltext.index import drop_search_columns
 
     drop_search_columns(apps.get_model("stories", "Item"), schema_editor)
 

@@ -1,27 +1,16 @@
 """What a list entry shows for each kind of item, read without further queries once the
-queryset went through `ItemQuerySet.for_listing()`."""
+queryset went through `ItemQuerySet.for_listing()`. Each kind answers for itself (its byline,
+quote, call to action and excerpt are methods of its model); this tag only gathers them."""
 
 from dataclasses import dataclass, field
 
 from django import template
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy as _
 
 from resource_centre.i18n import LANGUAGE_NAMES, LocalizedText, is_rtl, localized
-from stories.models import Kind
+from stories.models import EXCERPT_WORDS
 
 register = template.Library()
-
-EXCERPT_WORDS = 40
-
-CALLS_TO_ACTION = {
-    Kind.ARTICLE: _("Read more"),
-    Kind.STORY: _("See full story"),
-    Kind.RESPONSE: _("Read full response"),
-    Kind.OPINION: _("Read more"),
-    Kind.STATEMENT: _("Read the statement"),
-}
 
 
 @dataclass(frozen=True)
@@ -45,35 +34,14 @@ class Entry:
     quote_date: object = None
     company: object = None
     translations: list = field(default_factory=list)
-    # Search results: escaped HTML with the matched words in <mark> (see stories.search).
+    # Search results: escaped HTML with the matched words in <mark> (search.fulltext.highlight).
     title_html: str | None = None
     excerpt_html: str | None = None
 
 
-def excerpt(obj, language=None, original=None) -> LocalizedText:
-    """The summary, or the start of the body when there is no summary, as plain text."""
-    summary = localized(obj, "summary", language=language, original=original)
-    if summary:
-        return summary
-    body = localized(obj, "body", language=language, original=original)
-    text = Truncator(strip_tags(body.text)).words(EXCERPT_WORDS, truncate="…")
-    return LocalizedText(text.strip(), body.language, body.requested)
-
-
-def byline(specific) -> list[LocalizedText]:
-    """The parts of "NAME, PUBLICATION" (articles) or "NAME, ROLE, ORGANISATION" (opinions),
-    each marked with its own language, so a mixed Arabic/English byline reads in order."""
-    original = specific.original_language
-    requested = localized(specific, "title").requested
-    if specific.kind == Kind.ARTICLE:
-        names, fields = [], ("author", "publication")
-    elif specific.kind == Kind.OPINION:
-        names, fields = [specific.author_name], ("author_role", "author_organisation")
-    else:
-        return []
-    parts = [LocalizedText(name, requested, requested) for name in names if name]
-    parts += [localized(specific, name, original=original) for name in fields]
-    return [part for part in parts if part]
+def _truncated(text: LocalizedText) -> LocalizedText:
+    short = Truncator(text.text).words(EXCERPT_WORDS, truncate="…")
+    return LocalizedText(short, text.language, text.requested)
 
 
 def translations_of(item, shown: str) -> list[Translation]:
@@ -82,18 +50,11 @@ def translations_of(item, shown: str) -> list[Translation]:
     for code in item.translations:
         if code == shown:
             continue
-        title = getattr(item, f"title_{code.replace('-', '_')}", "")
-        summary = getattr(item, f"summary_{code.replace('-', '_')}", "") or ""
-        if not summary:
-            body = getattr(item, f"body_{code.replace('-', '_')}", "") or ""
-            summary = Truncator(strip_tags(body)).words(EXCERPT_WORDS, truncate="…")
+        title = localized(item, "title", code, fallback=False).text
+        excerpt = _truncated(item.excerpt(code, fallback=False)).text
         result.append(
             Translation(
-                code,
-                LANGUAGE_NAMES[code],
-                "rtl" if is_rtl(code) else "ltr",
-                title,
-                Truncator(summary).words(EXCERPT_WORDS, truncate="…"),
+                code, LANGUAGE_NAMES[code], "rtl" if is_rtl(code) else "ltr", title, excerpt
             )
         )
     return result
@@ -108,18 +69,15 @@ def entry(item):
         item=item,
         specific=specific,
         title=title,
-        excerpt=_truncated(excerpt(item, original=item.original_language)),
-        call_to_action=CALLS_TO_ACTION.get(item.kind, _("Read more")),
-        byline=byline(specific),
+        excerpt=_truncated(item.excerpt()),
+        call_to_action=specific.call_to_action(),
+        byline=specific.byline_parts(),
         translations=translations_of(item, title.language),
+        company=specific.credited_company,
     )
-    if item.kind == Kind.ARTICLE:
-        quote = localized(specific, "original_headline", original=specific.original_language)
-        if quote:
-            result.quote = quote
-            result.quote_date = specific.original_published_on
-    elif item.kind == Kind.RESPONSE:
-        result.company = specific.company
+    quote = specific.list_quote()
+    if quote:
+        result.quote, result.quote_date = quote
     highlight = getattr(item, "highlight", None)
     if highlight is not None:
         if highlight.title:
@@ -131,11 +89,6 @@ def entry(item):
                 result.excerpt.text, highlight.snippet_language, title.requested
             )
     return result
-
-
-def _truncated(text: LocalizedText) -> LocalizedText:
-    short = Truncator(text.text).words(EXCERPT_WORDS, truncate="…")
-    return LocalizedText(short, text.language, text.requested)
 
 
 @register.filter

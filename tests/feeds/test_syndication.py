@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from resource_centre.publishing import Status
-from stories.filters import filter_items
+from search.filters import filter_items
 from stories.models import Item
 from tests.factories import (
     ArticleFactory,
@@ -285,7 +285,8 @@ def test_every_entry_has_an_author_falling_back_to_the_site(client, fmt):
     assert [entry.author for entry in parsed.entries] == [
         "Resource Centre",
         "Resource Centre",
-        "Sarina Phu, Global Network Initiative",
+        # The opinion's byline, role included, as its page and list entry show it.
+        "Sarina Phu, Research & Program Associate, Global Network Initiative",
     ]
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from responses.models import Outcome
-from stories.exports import CHUNK_SIZE, ITEM_COLUMNS, RESPONSE_COLUMNS
+from search.exports import CHUNK_SIZE, ITEM_COLUMNS, RESPONSE_COLUMNS
 from stories.models import Item
 from tests.factories import (
     ArticleFactory,

@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from stories.filters import filter_items
+from search.filters import filter_items
 from stories.models import Item
 from tests.factories import StoryFactory, days_ago
 from tests.search.test_exports import make_items

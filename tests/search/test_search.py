@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from resource_centre.publishing import Status
-from stories.search import parse_query, refresh_search_text
+from search.fulltext.query import parse_query
+from search.fulltext.upkeep import refresh_search_text
 from tests.factories import (
     ArticleFactory,
     CompanyFactory,

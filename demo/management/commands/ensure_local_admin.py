@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Create a local superuser 'admin' with a random password if there is no superuser."
 
     def handle(self, *args, **options):
-        User = get_user_model()  # noqa: N806
+        User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write("An administrator account already exists; no password changed.")
             return

@@ -14,27 +14,18 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone, translation
-from modeltranslation.utils import build_localized_fieldname
 
 from companies.models import Company, Sector
-from resource_centre.demo.generated import generated_items
-from resource_centre.i18n import LANGUAGE_CODES
+from demo.generated import generated_items
+from resource_centre.i18n import LANGUAGE_CODES, column
 from resource_centre.models import SiteMessage
 from resource_centre.publishing import Status
 from responses.models import CompanyResponse, Issue
-from stories.models import Article, Item, Opinion, Signatory, Statement, Story, Tag, Topic
+from stories.models import Article, Item, Opinion, Signatory, Statement, Tag, Topic
 
 DATA_PATH = Path(__file__).with_name("data.json")
 # Topics and companies are dated well before any item.
 BACKGROUND_DATE = "2019-01-01"
-
-MODELS = {
-    "article": Article,
-    "story": Story,
-    "opinion": Opinion,
-    "statement": Statement,
-    "response": CompanyResponse,
-}
 
 
 class DemoDataError(ValueError):
@@ -96,7 +87,7 @@ def _translations(field: str, values: dict | None, clean=None) -> dict:
     result = {}
     for code in LANGUAGE_CODES:
         text = values.get(code) or None
-        result[build_localized_fieldname(field, code)] = clean(text) if clean and text else text
+        result[column(field, code)] = clean(text) if clean and text else text
     return result
 
 
@@ -253,7 +244,9 @@ class _Loader:
         raise DemoDataError(f"Unknown status {status!r} for {entry['slug']}")
 
     def load_item(self, entry: dict) -> None:
-        model = _pick(MODELS, entry["kind"], "kind")
+        model = Item.kind_model(entry["kind"])
+        if model is Item:
+            raise DemoDataError(f"Unknown kind {entry['kind']!r} for {entry['slug']!r}")
         if self.kinds.get(entry["slug"], model.KIND) != model.KIND:
             raise DemoDataError(f"{entry['slug']!r} already exists as another kind of item")
         values = {

@@ -9,9 +9,9 @@ Queries, whatever the number of results:
 1. kind, original language, country and region: one GROUP BY over the results, by
    (kind, language, countries), added up in Python; plus one per one of these facets
    that has a choice made (it is counted without its own filter);
-2. topics (each counting its sub-topics' items once, via a recursive CTE), companies
-   (items about them or their responses), sectors (through companies) and tags: one
-   UNION ALL statement;
+2. topics (each counting its sub-topics' items once, through the closure of the topic
+   tree), companies (every way an item names one: `stories.models.company_links()`),
+   sectors (through companies) and tags: one UNION ALL statement;
 3. the labels of the topics, companies, sectors and tags counted: one UNION of
    `published()` querysets.
 """
@@ -19,18 +19,22 @@ Queries, whatever the number of results:
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Q, Value
 from django.utils.translation import get_language
 from django_countries import countries
-from modeltranslation.utils import build_localized_fieldname
 
 from companies.models import Company, Sector
-from resource_centre.i18n import LANGUAGE_NAMES, fallback_order, normalise_language
-from stories.models import Item, Kind, Tag, TaggedItem, Topic
-from stories.regions import REGIONS, regions_of
+from resource_centre.i18n import (
+    LANGUAGE_CODES,
+    LANGUAGE_NAMES,
+    column,
+    fallback_order,
+    normalise_language,
+)
+from search.regions import REGIONS, regions_of
+from stories.models import Item, Kind, Tag, TaggedItem, Topic, company_links
 
 #: The most frequent choices shown for long facets (selected ones are always shown).
 FACET_LIMIT = 30
@@ -38,7 +42,6 @@ FACET_LIMIT = 30
 FACET_NAMES = ["kind", "topic", "company", "sector", "region", "country", "language", "tag"]
 SIMPLE = {"kind", "language", "country", "region"}
 RELATED = ["topic", "company", "sector", "tag"]
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 class FacetChoice(NamedTuple):
@@ -193,8 +196,6 @@ def _simple_facets(filterset, labels, selected) -> dict[str, Facet]:
 
 def _related_counts(filterset) -> dict[str, dict[int, int]]:
     """{facet: {pk: items}} for topics, companies, sectors and tags, in one statement."""
-    from responses.models import CompanyResponse
-
     q = connection.ops.quote_name
     bases, base_names, params = {}, {}, []
     ctes = []
@@ -208,20 +209,24 @@ def _related_counts(filterset) -> dict[str, dict[int, int]]:
             ctes.append(f"{bases[sql]}(id) AS ({sql})")
             params.extend(base_params)
         base_names[name] = bases[sql]
-    topics = q(Topic._meta.db_table)
-    pairs = (
-        f"SELECT item_id, company_id FROM {q(Item.companies.through._meta.db_table)} "
-        f"UNION SELECT item_ptr_id, company_id FROM {q(CompanyResponse._meta.db_table)}"
+    # Every (item, company) pair, however the item names the company.
+    pair_sql = []
+    for link in company_links():
+        link_sql, link_params = link.pairs().query.sql_with_params()
+        pair_sql.append(link_sql)
+        params.extend(link_params)
+    ctes.append(f"pairs(item_id, company_id) AS ({' UNION '.join(pair_sql)})")
+    # Each topic with itself and every topic below it, from the one topic tree.
+    closure = filterset.topic_tree.closure()
+    rows = ", ".join(["(%s, %s)"] * len(closure)) if closure else ""
+    ctes.append(
+        f"closure(ancestor_id, topic_id) AS (VALUES {rows})"
+        if closure
+        else "closure(ancestor_id, topic_id) AS (SELECT 0, 0 WHERE 1 = 0)"
     )
+    params.extend(pk for pair in closure for pk in pair)
     sql = f"""
-        WITH RECURSIVE {", ".join(ctes)},
-        closure(ancestor_id, topic_id, depth) AS (
-            SELECT id, id, 0 FROM {topics}
-            UNION ALL
-            SELECT closure.ancestor_id, child.id, closure.depth + 1
-            FROM closure JOIN {topics} child ON child.parent_id = closure.topic_id
-            WHERE closure.depth < 20
-        )
+        WITH {", ".join(ctes)}
         SELECT 'topic', closure.ancestor_id, COUNT(DISTINCT link.item_id)
         FROM closure JOIN {q(Item.topics.through._meta.db_table)} link
             ON link.topic_id = closure.topic_id
@@ -229,12 +234,12 @@ def _related_counts(filterset) -> dict[str, dict[int, int]]:
         GROUP BY closure.ancestor_id
         UNION ALL
         SELECT 'company', pairs.company_id, COUNT(DISTINCT pairs.item_id)
-        FROM ({pairs}) pairs
+        FROM pairs
         WHERE pairs.item_id IN (SELECT id FROM {base_names["company"]})
         GROUP BY pairs.company_id
         UNION ALL
         SELECT 'sector', link.sector_id, COUNT(DISTINCT pairs.item_id)
-        FROM ({pairs}) pairs
+        FROM pairs
         JOIN {q(Company.sectors.through._meta.db_table)} link ON link.company_id = pairs.company_id
         WHERE pairs.item_id IN (SELECT id FROM {base_names["sector"]})
         GROUP BY link.sector_id
@@ -266,8 +271,7 @@ def _label_querysets(wanted: dict[str, set[int]], slugs: dict[str, list[str]]):
         condition = Q(pk__in=wanted[name]) | Q(slug__in=slugs[name])
         columns = {"l_facet": Value(name), "l_pk": F("pk"), "l_slug": F("slug")}
         for code in LANGUAGE_CODES:
-            source = build_localized_fieldname(translated, code) if translated else "name"
-            columns[f"l_{code.replace('-', '_')}"] = F(source)
+            columns[column("l", code)] = F(column(translated, code) if translated else "name")
         querysets.append(queryset.filter(condition).order_by().annotate(**columns).values(*columns))
     return querysets
 
@@ -292,7 +296,7 @@ def _related_facets(filterset, labels, selected) -> dict[str, Facet]:
     names = {name: {} for name in RELATED}
     for row in first.union(*rest, all=True):
         facet, slug = row["l_facet"], row["l_slug"]
-        texts = {code: row[f"l_{code.replace('-', '_')}"] for code in LANGUAGE_CODES}
+        texts = {code: row[column("l", code)] for code in LANGUAGE_CODES}
         names[facet][slug] = _localized_label(texts)
         by_slug[facet][slug] = counts[facet].get(row["l_pk"], 0)
     result = {}

@@ -1,26 +1,26 @@
 """A filtered, paginated result list: the shared core of topic, company and search pages.
 
-Pages call `result_context()`; feeds and exports call `filter_items()` with the same query
-string, so a page, its feed and its download hold the same items in the same order. Facet
-counts are explained in `stories.facets`.
+Pages call `result_context()` (topic and company pages through the kernel's
+`ResultListMixin`, which passes the page's object as the list's scope); feeds and exports call
+`filter_items()` over `scoped_items()` with the same query string, so a page, its feed and
+its download hold the same items in the same order. Facet counts are explained in
+`search.facets`.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
 
-from stories.facets import Facet, FacetChoice, facets, selected_values, submitted_facets
-from stories.filters import filter_items, too_many_filters_message
-from stories.models import Kind
-from stories.search import highlight_items
-
-__all__ = ["Facet", "FacetChoice", "filter_items", "filters_query_string", "paginate"]
+from companies.models import Company
+from resource_centre.pagination import paginate
+from search.facets import facets, selected_values, submitted_facets
+from search.filters import filter_items, filter_query_string, too_many_filters_message
+from search.fulltext.highlight import highlight_items
+from stories.models import Item, Kind, Topic
 
 PER_PAGE = 20
 EXPORT_LABELS = {
@@ -32,8 +32,8 @@ EXPORT_LABELS = {
 }
 #: Filters the form carries as hidden fields (they have no control of their own).
 HIDDEN_FILTERS = ["in_topic", "in_company"]
-#: A page listing one object's items passes that object on to its export links.
-SCOPES = {"stories:topic_detail": "in_topic", "companies:company_detail": "in_company"}
+#: The filter that keeps a download to the page's scope: a topic's or a company's items.
+SCOPE_FILTERS = {Topic: "in_topic", Company: "in_company"}
 
 
 @dataclass(frozen=True)
@@ -41,25 +41,6 @@ class ExportLink:
     format: str
     label: str
     href: str
-
-
-def filters_query_string(data: QueryDict) -> str:
-    """The query string without `page`: what feeds and exports carry."""
-    params = data.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def paginate(request, queryset, per_page: int = PER_PAGE):
-    """The page asked for by `?page=N`; a page that is not a number or past the end is a 404."""
-    paginator = Paginator(queryset, per_page)
-    number = request.GET.get("page", "1")
-    try:
-        if len(number) > 9:
-            raise PageNotAnInteger
-        return paginator.page(number)
-    except (PageNotAnInteger, EmptyPage, ValueError) as exc:
-        raise Http404(_("There is no such page.")) from exc
 
 
 def filter_request(request, base_queryset):
@@ -80,12 +61,21 @@ def filter_request(request, base_queryset):
     return filter_items(data, base_queryset)
 
 
-def page_scope(request) -> dict[str, str]:
-    """`{"in_topic": slug}` on a topic page, `{"in_company": slug}` on a company page."""
-    match = getattr(request, "resolver_match", None)
-    if match and match.view_name in SCOPES and "slug" in match.kwargs:
-        return {SCOPES[match.view_name]: match.kwargs["slug"]}
-    return {}
+def scoped_items(scope=None):
+    """The published items a list of `scope` holds: a topic's (with its sub-topics), a
+    company's (naming it or by it), or every item (no scope)."""
+    items = Item.objects.published()
+    if isinstance(scope, Topic):
+        return items.for_topic(scope)
+    if isinstance(scope, Company):
+        return items.for_company(scope)
+    return items
+
+
+def scope_filters(scope=None) -> dict[str, str]:
+    """`{"in_topic": slug}` for a topic, `{"in_company": slug}` for a company, else `{}`."""
+    name = SCOPE_FILTERS.get(type(scope))
+    return {name: scope.slug} if name else {}
 
 
 def export_links(query_string: str, scope: dict | None = None, route: str = "search:export"):
@@ -102,17 +92,17 @@ def export_links(query_string: str, scope: dict | None = None, route: str = "sea
     return links
 
 
-def result_context(request, base_queryset, per_page: int = PER_PAGE, scope: dict | None = None):
-    """(context, status) for a filterable list of `base_queryset` (already published()).
+def result_context(request, scope=None, per_page: int = PER_PAGE):
+    """(context, status) for the filterable list of `scope`'s items (see `scoped_items`).
 
     The context holds `filter`, `page_obj`, `items` (each with `.highlight` when there is a
     text query), `paginator`, `is_paginated`, `query_string`, `search_query`, `facets`,
     `export_links` and `response_export_links`. Invalid filters give status 400 and no
     items; a page that is not a number or past the end raises Http404.
     """
-    filterset = filter_request(request, base_queryset)
-    query_string = filters_query_string(request.GET)
-    scope = page_scope(request) if scope is None else scope
+    filterset = filter_request(request, scoped_items(scope))
+    query_string = filter_query_string(request.GET)
+    scope = scope_filters(scope)
     context = {
         "filter": filterset,
         "query_string": query_string,

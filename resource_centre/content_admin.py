@@ -4,24 +4,19 @@ permission, and a link to the public page that says "Preview" while the content 
 public (the public pages show drafts to staff with a preview banner).
 """
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
-from modeltranslation.utils import build_localized_fieldname
 
-from resource_centre.i18n import languages_with
-from resource_centre.publishing import Status
-
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+from resource_centre.i18n import LANGUAGE_CODES, column, languages_with
+from resource_centre.publishing import STATE_LABELS, publication_state, publish, unpublish
 
 # modeltranslation's tabs need jQuery UI's tabs widget: served from our own static files
 # (unmodified jQuery UI sources, see the README beside them), never from a CDN.
@@ -50,50 +45,17 @@ def language_name(code: str) -> str:
 
 def localized_fields(*fields: str) -> list[str]:
     """Every language's column for each field: title -> title_en, title_es, ..."""
-    return [build_localized_fieldname(field, code) for field in fields for code in LANGUAGE_CODES]
+    return [column(field, code) for field in fields for code in LANGUAGE_CODES]
 
 
 def missing_translation_q(field: str, code: str) -> Q:
-    column = build_localized_fieldname(field, code)
-    return Q(**{column: ""}) | Q(**{f"{column}__isnull": True})
+    name = column(field, code)
+    return Q(**{name: ""}) | Q(**{f"{name}__isnull": True})
 
 
 # ---------------------------------------------------------------------------------------------
 # Publication
 # ---------------------------------------------------------------------------------------------
-
-
-def publish(queryset, now=None) -> tuple[int, int]:
-    """Publish the drafts in `queryset`; return (published now, scheduled for later).
-
-    A draft dated in the past goes out now and takes today's date, so it is listed as new;
-    a draft dated in the future keeps its date and stays hidden until then (scheduled).
-    Content already published is left alone.
-    """
-    now = now or timezone.now()
-    drafts = queryset.filter(status=Status.DRAFT)
-    scheduled = drafts.filter(published_at__gt=now).update(status=Status.PUBLISHED, updated_at=now)
-    published = drafts.update(status=Status.PUBLISHED, published_at=now, updated_at=now)
-    return published, scheduled
-
-
-def unpublish(queryset, now=None) -> int:
-    """Turn published (and scheduled) content in `queryset` back into drafts."""
-    now = now or timezone.now()
-    return queryset.filter(status=Status.PUBLISHED).update(status=Status.DRAFT, updated_at=now)
-
-
-def publication_state(obj) -> str:
-    if obj.status != Status.PUBLISHED:
-        return "draft"
-    return "scheduled" if obj.published_at > timezone.now() else "published"
-
-
-STATE_LABELS = {
-    "draft": _("Draft"),
-    "scheduled": _("Scheduled"),
-    "published": _("Published"),
-}
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
@@ -304,41 +266,3 @@ class TranslatedStackedInline(TranslationStackedInline):
     class Media:
         js = TAB_MEDIA_JS
         css = TAB_MEDIA_CSS
-
-
-class ItemContentAdmin(ContentAdmin):
-    """The admin of one kind of item (article, story, ...): fields every item has."""
-
-    list_display = ("title", "state", "published_at", "translation_status", "site_link")
-    list_display_links = ("title",)
-    date_hierarchy = "published_at"
-    search_fields = (*localized_fields("title"), "slug")
-    prepopulated_fields = {"slug": ("title_en",)}
-    autocomplete_fields = ("topics", "companies")
-    readonly_fields = ("created_at", "updated_at")
-    content_fieldsets = ()  # kind-specific fieldsets, between the text and the publication
-
-    def get_list_filter(self, request):
-        return (
-            PublicationStateFilter,
-            "topics",
-            "published_at",
-            *translation_filters(self.translation_field),
-        )
-
-    def get_fieldsets(self, request, obj=None):
-        return self._patch_fieldsets(
-            [
-                (None, {"fields": ["title", "slug", "summary", "body"]}),
-                *[(name, {**options}) for name, options in self.content_fieldsets],
-                (
-                    _("Publication"),
-                    {"fields": ["status", "published_at", "original_language"]},
-                ),
-                (_("Filed under"), {"fields": ["topics", "companies", "countries", "tags"]}),
-                (
-                    _("History"),
-                    {"fields": ["created_at", "updated_at"], "classes": ["collapse"]},
-                ),
-            ]
-        )

@@ -1,18 +1,17 @@
 """The site-wide search page and the downloads of any result list.
 
-Both read the same GET filters through `stories.filters.filter_items()`; a topic or
+Both read the same GET filters through `search.filters.filter_items()`; a topic or
 company page's download links add `in_topic=<slug>` / `in_company=<slug>` (see
-`stories.results.export_links`), so a download holds what its page lists.
+`search.results.export_links`), so a download holds what its page lists.
 """
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from feeds.links import feed_links
-from stories.exports import export_response
-from stories.models import Item
-from stories.results import filter_request, filters_query_string, result_context
+from search.exports import export_response
+from search.filters import filter_query_string
+from search.results import filter_request, result_context, scoped_items
 
 
 def _title(query: str) -> str:
@@ -24,21 +23,16 @@ def _title(query: str) -> str:
 @require_safe
 def search(request):
     """`/<lang>/search/?q=...&topic=...`: every published item matching the filters."""
-    context, status = result_context(request, Item.objects.published(), scope={})
+    context, status = result_context(request)
     context["page_title"] = _title(context["search_query"])
-    context["feed_links"] = (
-        feed_links(request, "search", context["page_title"], query_string=context["query_string"])
-        if status == 200
-        else []
-    )
-    return render(request, "stories/search.html", context, status=status)
+    return render(request, "search/search.html", context, status=status)
 
 
 def _invalid(request, filterset):
     """The search page with the form and its errors, as a 400."""
     context = {
         "filter": filterset,
-        "query_string": filters_query_string(request.GET),
+        "query_string": filter_query_string(request.GET),
         "search_query": "",
         "facets": [],
         "items": [],
@@ -46,14 +40,13 @@ def _invalid(request, filterset):
         "paginator": None,
         "export_links": [],
         "response_export_links": [],
-        "feed_links": [],
         "page_title": _("Search"),
     }
-    return render(request, "stories/search.html", context, status=400)
+    return render(request, "search/search.html", context, status=400)
 
 
 def _export(request, fmt, dataset):
-    filterset = filter_request(request, Item.objects.published())
+    filterset = filter_request(request, scoped_items())
     if not filterset.is_valid():
         return _invalid(request, filterset)
     return export_response(request, filterset.qs, dataset, fmt)

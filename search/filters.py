@@ -18,21 +18,37 @@ import re
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from companies.models import Company, Sector
+from search.fulltext.query import search_items
+from search.regions import countries_in, region_choices
 from stories.models import Item, Kind, Tag, TaggedItem, Topic
-from stories.regions import countries_in, region_choices
-from stories.search import search_items
 
 MAX_PARAMETERS = 200
 MAX_QUERY_LENGTH = 200
 #: Parameters that take one value: repeating them is an error, not a silent pick.
 SINGLE_VALUED = ("q", "date_from", "date_to", "page")
+#: Parameters of a list's address that are not filters of its items: the page number, and a
+#: feed's length and format. Pages, feeds and downloads all leave them out of the filters.
+NOT_FILTERS = ("page", "limit", "format")
+
+
+def filter_params(data: QueryDict) -> QueryDict:
+    """The filters in a list's query string: everything but NOT_FILTERS (a mutable copy)."""
+    params = data.copy()
+    for name in NOT_FILTERS:
+        params.pop(name, None)
+    return params
+
+
+def filter_query_string(data: QueryDict) -> str:
+    """The filters as a query string: what a list's feed and download links carry."""
+    return filter_params(data).urlencode()
 
 
 def published_topics(request=None):
@@ -159,24 +175,12 @@ class ItemFilter(django_filters.FilterSet):
 
     # -- helpers ---------------------------------------------------------------------
 
-    def topic_tree(self) -> dict[int, list[int]]:
-        """Children ids of every topic (published or not, as `for_topic` counts them)."""
+    @property
+    def topic_tree(self):
+        """The topic tree, read once per list (topic filters, facets)."""
         if not hasattr(self, "_topic_tree"):
-            tree: dict[int, list[int]] = {}
-            for pk, parent_id in Topic.objects.values_list("pk", "parent_id"):
-                tree.setdefault(parent_id, []).append(pk)
-            self._topic_tree = tree
+            self._topic_tree = Topic.objects.tree()
         return self._topic_tree
-
-    def with_descendants(self, topics) -> set[int]:
-        tree, ids = self.topic_tree(), set()
-        frontier = [topic.pk for topic in topics]
-        while frontier:
-            pk = frontier.pop()
-            if pk not in ids:
-                ids.add(pk)
-                frontier.extend(tree.get(pk, []))
-        return ids
 
     def queryset_without(self, *names):
         """The filtered queryset, leaving out the filters `names` (for facet counts)."""
@@ -202,31 +206,21 @@ class ItemFilter(django_filters.FilterSet):
         topics = list(value)
         if not topics:
             return queryset
-        ids = self.with_descendants(topics)
-        through = Item.topics.through.objects.filter(topic_id__in=ids)
-        return queryset.filter(pk__in=through.values("item_id"))
+        return queryset.on_topics([topic.pk for topic in topics], self.topic_tree)
 
     def filter_companies(self, queryset, name, value):
         """About any of the companies, or a response by one of them."""
         companies = list(value)
         if not companies:
             return queryset
-        through = Item.companies.through.objects.filter(company__in=companies)
-        return queryset.filter(
-            Q(pk__in=through.values("item_id")) | Q(companyresponse__company__in=companies)
-        )
+        return queryset.naming_companies(companies)
 
     def filter_sectors(self, queryset, name, value):
         sectors = list(value)
         if not sectors:
             return queryset
-        company_ids = Company.sectors.through.objects.filter(sector__in=sectors).values(
-            "company_id"
-        )
-        through = Item.companies.through.objects.filter(company_id__in=company_ids)
-        return queryset.filter(
-            Q(pk__in=through.values("item_id")) | Q(companyresponse__company_id__in=company_ids)
-        )
+        companies = Company.sectors.through.objects.filter(sector__in=sectors).values("company_id")
+        return queryset.naming_companies(companies)
 
     def filter_countries(self, queryset, name, value):
         return self._any_country(queryset, set(value))
@@ -253,25 +247,22 @@ class ItemFilter(django_filters.FilterSet):
     def filter_in_topics(self, queryset, name, value):
         """On every one of the topics (each with its sub-topics, like `for_topic`)."""
         for topic in value:
-            through = Item.topics.through.objects.filter(
-                topic_id__in=self.with_descendants([topic])
-            )
-            queryset = queryset.filter(pk__in=through.values("item_id"))
+            queryset = queryset.on_topics([topic.pk], self.topic_tree)
         return queryset
 
     def filter_in_companies(self, queryset, name, value):
+        """Naming every one of the companies (like `for_company`)."""
         for company in value:
-            through = Item.companies.through.objects.filter(company=company)
-            queryset = queryset.filter(
-                Q(pk__in=through.values("item_id")) | Q(companyresponse__company=company)
-            )
+            queryset = queryset.naming_companies([company])
         return queryset
 
 
 def filter_items(data, queryset=None):
     """A bound ItemFilter over the published items (or `queryset`), newest first.
 
-    With a text query (`q`) the items come most relevant first instead.
+    `data` is the list's whole query string: parameters that are not filters (NOT_FILTERS)
+    are ignored, but still checked (a repeated `page` is an error). With a text query (`q`)
+    the items come most relevant first instead.
     """
     if queryset is None:
         queryset = Item.objects.published()

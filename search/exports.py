@@ -24,8 +24,8 @@ from django.utils.translation import get_language
 from django_countries import countries
 
 from companies.models import Company
-from resource_centre.i18n import LANGUAGE_CODES, localized, normalise_language
-from stories.models import KIND_URL_NAMES, Kind, Topic, tags_by_item
+from resource_centre.i18n import columns, localized, normalise_language
+from stories.models import Item, Kind, Topic, tags_by_item
 
 CHUNK_SIZE = 500
 ROWS_PER_WRITE = 200
@@ -71,21 +71,9 @@ RESPONSE_COLUMNS = [
 SLUG_PLACEHOLDER = "slug-placeholder-0"
 RESPONDED = {"responded": "yes", "no_response": "no", "declined": "declined"}
 #: Columns no row reads: left in the database (bodies are the bulk of a row).
-UNREAD = [
-    "body",
-    *(f"body_{code.replace('-', '_')}" for code in LANGUAGE_CODES),
-    "search_extra",
-    "created_at",
-    "updated_at",
-]
-
-
-def _translated(field: str) -> list[str]:
-    return [field, *(f"{field}_{code.replace('-', '_')}" for code in LANGUAGE_CODES)]
-
-
+UNREAD = ["body", *columns("body"), "search_extra", "created_at", "updated_at"]
 #: What a row reads of an item's topics and companies (a topic's intro is not among it).
-TOPIC_FIELDS = ["pk", "status", "published_at", *_translated("title")]
+TOPIC_FIELDS = ["pk", "status", "published_at", "title", *columns("title")]
 COMPANY_FIELDS = ["pk", "status", "published_at", "name"]
 
 
@@ -108,20 +96,13 @@ class Rows:
     def url(self, item) -> str:
         """The item's absolute address: `reverse()` once per kind, not once per row."""
         if item.kind not in self.url_templates:
-            path = reverse(KIND_URL_NAMES[item.kind], kwargs={"slug": SLUG_PLACEHOLDER})
+            url_name = Item.kind_model(item.kind).URL_NAME
+            path = reverse(url_name, kwargs={"slug": SLUG_PLACEHOLDER})
             self.url_templates[item.kind] = self.absolute(path)
         return self.url_templates[item.kind].replace(SLUG_PLACEHOLDER, quote(item.slug, safe="-_"))
 
     def is_public(self, obj) -> bool:
         return obj.status == "published" and obj.published_at <= self.now
-
-    def companies(self, item) -> list[str]:
-        names = [company.name for company in item.export_companies]
-        if item.kind == Kind.RESPONSE:
-            company = item.companyresponse.company
-            if self.is_public(company) and company.name not in names:
-                names.insert(0, company.name)
-        return names
 
     def item(self, item) -> dict:
         original = item.original_language
@@ -137,7 +118,7 @@ class Rows:
             "original_language": original,
             "translations": item.translations,
             "topics": [self.text(topic, "title").text for topic in item.export_topics],
-            "companies": self.companies(item),
+            "companies": [company.name for company in item.public_companies()],
             "countries": self.countries(codes),
             "country_codes": codes,
             "tags": [self.text(tag, "name").text for tag in item.export_tags],
@@ -145,15 +126,11 @@ class Rows:
             "publication": "",
             "source_url": "",
         }
-        if item.kind == Kind.ARTICLE:
-            article = item.article
-            row["author"] = self.text(article, "author", original).text
-            row["publication"] = self.text(article, "publication", original).text
-            row["source_url"] = article.source_url
+        row.update(item.specific.export_fields(self.language))
         return row
 
     def response(self, item) -> dict:
-        response = item.companyresponse
+        response = item.specific
         company = response.company
         original = item.original_language
         requested, responded = response.requested_on, response.responded_on
@@ -185,27 +162,23 @@ def item_queryset(queryset):
     """`queryset` with everything an item row reads: a constant number of queries a chunk."""
     return (
         queryset.defer(*UNREAD)
-        .select_related("article", "companyresponse__company")
+        .with_specific()
         .prefetch_related(
             Prefetch(
                 "topics",
                 queryset=Topic.objects.published().only(*TOPIC_FIELDS),
                 to_attr="export_topics",
             ),
-            Prefetch(
-                "companies",
-                queryset=Company.objects.published().only(*COMPANY_FIELDS),
-                to_attr="export_companies",
-            ),
+            Prefetch("companies", queryset=Company.objects.published().only(*COMPANY_FIELDS)),
         )
     )
 
 
 def response_queryset(queryset):
     return (
-        queryset.filter(kind=Kind.RESPONSE)
+        queryset.of_kind(Kind.RESPONSE)
         .defer(*UNREAD)
-        .select_related("companyresponse__company")
+        .with_specific()
         .prefetch_related("companyresponse__issues", "companyresponse__company__sectors")
     )
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+    verbose_name = _("Search and result lists")
+
+    def ready(self):
+        # Connects the signals that keep Item.search_extra current.
+        from search.fulltext import upkeep  # noqa: F401
