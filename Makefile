@@ -52,8 +52,8 @@ lint: install
 	$(BIN)/djhtml --check $(TEMPLATES_HTML)
 
 bench: install
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/export_bench.py
+	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.export_bench
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

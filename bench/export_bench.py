@@ -15,7 +15,7 @@ import resource
 import time
 import tracemalloc
 
-from benchdb import setup_django, throwaway_database
+from bench.benchdb import setup_django, throwaway_database
 
 ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", "100000"))
 TRACE = os.environ.get("BENCH_TRACEMALLOC") == "1"

@@ -12,7 +12,7 @@ import statistics
 import time
 import tracemalloc
 
-from benchdb import setup_django, throwaway_database
+from bench.benchdb import setup_django, throwaway_database
 
 ITEMS = int(os.environ.get("BENCH_ITEMS", "5000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
