@@ -34,7 +34,7 @@ TIMEOUT_MS = 30_000
 
 
 # One Playwright and one browser per test process. Other conftests import `chromium_browser`
-# (tests/admin does), which registers the fixture again; a second sync Playwright in the same
+# (tests/resource_centre/admin does), which registers the fixture again; a second sync Playwright in the same
 # thread would fail ("using Playwright Sync API inside the asyncio loop").
 _SHARED = {}
 

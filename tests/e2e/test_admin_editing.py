@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from stories.models import Story
-from tests.admin.conftest import make_editor
+from tests.resource_centre.admin.conftest import make_editor
 from tests.e2e.conftest import screenshot
 
 pytestmark = [

@@ -6,7 +6,7 @@ from django.utils import timezone
 from resource_centre.publishing import Status
 from responses.models import Outcome
 from tests.factories import ArticleFactory, CompanyFactory, CompanyResponseFactory, StoryFactory
-from tests.site.html import parse, text
+from tests.html import parse, text
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ArticleFactory, TopicFactory
-from tests.site.html import parse, text
+from tests.html import parse, text
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from tests.factories import (
     TagFactory,
     TopicFactory,
 )
-from tests.site.html import parse, text
+from tests.html import parse, text
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from tests.factories import (
     TopicFactory,
     days_ago,
 )
-from tests.site.html import entry_titles
+from tests.html import entry_titles
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from search.filters import filter_items
 from stories.models import Item
 from tests.factories import StoryFactory, days_ago
 from tests.search.test_exports import make_items
-from tests.site.html import entries, entry_titles, parse
+from tests.html import entries, entry_titles, parse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -18,7 +18,7 @@ from tests.factories import (
     TopicFactory,
     days_ago,
 )
-from tests.site.html import entry_titles, parse
+from tests.html import entry_titles, parse
 
 pytestmark = pytest.mark.django_db
 

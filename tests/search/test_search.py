@@ -15,7 +15,7 @@ from tests.factories import (
     StoryFactory,
     days_ago,
 )
-from tests.site.html import entries, entry_titles, parse
+from tests.html import entries, entry_titles, parse
 
 pytestmark = pytest.mark.django_db
 

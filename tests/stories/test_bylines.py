@@ -1,7 +1,7 @@
 import pytest
 
 from tests.factories import CompanyFactory, OpinionFactory, TopicFactory
-from tests.site.html import parse
+from tests.html import parse
 
 pytestmark = pytest.mark.django_db
 

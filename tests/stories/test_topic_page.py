@@ -16,8 +16,8 @@ from tests.factories import (
     TopicFactory,
     days_ago,
 )
-from tests.site.html import entries, entry_titles, parse, text
-from tests.site.queries import assert_constant_queries
+from tests.html import entries, entry_titles, parse, text
+from tests.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 

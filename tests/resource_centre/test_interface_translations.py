@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import ArticleFactory, StoryFactory, TopicFactory
-from tests.site.html import parse, text
+from tests.html import parse, text
 
 LOCALE = Path(settings.BASE_DIR, "locale")
 REQUIRED = ["fr", "es", "ar"]

@@ -20,8 +20,8 @@ from tests.factories import (
     TopicFactory,
     days_ago,
 )
-from tests.site.html import entry_titles, parse, text
-from tests.site.queries import assert_constant_queries
+from tests.html import entry_titles, parse, text
+from tests.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 

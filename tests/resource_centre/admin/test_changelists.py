@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from resource_centre.publishing import Status
-from tests.admin.conftest import changelist_titles
+from tests.resource_centre.admin.conftest import changelist_titles
 from tests.factories import (
     ArticleFactory,
     CompanyFactory,

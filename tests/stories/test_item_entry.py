@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from stories.models import Item
 from tests.factories import ArticleFactory, CompanyResponseFactory
-from tests.site.html import text
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from responses.models import CompanyResponse, Outcome
 from stories.models import Story
-from tests.admin.conftest import management_data
+from tests.resource_centre.admin.conftest import management_data
 from tests.factories import (
     ArticleFactory,
     CompanyFactory,

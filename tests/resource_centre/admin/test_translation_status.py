@@ -3,7 +3,7 @@ and "Missing <language>" / "Translated into <language>" filters."""
 
 import pytest
 
-from tests.admin.conftest import changelist_titles
+from tests.resource_centre.admin.conftest import changelist_titles
 from tests.factories import (
     ArticleFactory,
     CompanyFactory,
