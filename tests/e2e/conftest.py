@@ -34,8 +34,8 @@ TIMEOUT_MS = 30_000
 
 
 # One Playwright and one browser per test process. Other conftests import `chromium_browser`
-# (tests/resource_centre/admin does), which registers the fixture again; a second sync Playwright in the same
-# thread would fail ("using Playwright Sync API inside the asyncio loop").
+# (tests/resource_centre/admin does), which registers the fixture again; a second sync
+# Playwright in the same thread would fail ("using Playwright Sync API inside the asyncio loop").
 _SHARED = {}
 
 

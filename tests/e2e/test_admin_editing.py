@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from stories.models import Story
-from tests.resource_centre.admin.conftest import make_editor
 from tests.e2e.conftest import screenshot
+from tests.resource_centre.admin.conftest import make_editor
 
 pytestmark = [
     pytest.mark.e2e,

@@ -1,17 +1,15 @@
 """Without DEBUG, plain http is redirected to https; the proxy's X-Forwarded-Proto is trusted.
 
 Each case loads the production settings (resource_centre.settings, not the test settings,
-which turn the redirect off) in a fresh interpreter with a controlled environment, as
-tests/test_settings_env.py does, and sends requests through Django's test client there.
+which turn the redirect off) in a fresh interpreter with a controlled environment
+(tests/resource_centre/settings_probe.py), and sends requests through Django's test client
+there.
 """
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.resource_centre.settings_probe import run_settings
+
 HOST = "example.org"
 
 # /robots.txt needs no database and names its own absolute sitemap address, so the body
@@ -43,28 +41,9 @@ print(json.dumps({{
 }}))
 """
 
-CONTROLLED = {
-    "DEBUG",
-    "SECRET_KEY",
-    "DATABASE_URL",
-    "ALLOWED_HOSTS",
-    "CACHE_URL",
-    "SECURE_SSL_REDIRECT",
-    "SECURE_HSTS_SECONDS",
-}
-
 
 def probe(env: dict) -> dict:
-    clean = {key: value for key, value in os.environ.items() if key not in CONTROLLED}
-    clean.update(env, DJANGO_SETTINGS_MODULE="resource_centre.settings", ALLOWED_HOSTS=HOST)
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_settings({**env, "ALLOWED_HOSTS": HOST}, PROBE)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -4,14 +4,10 @@ Each case imports the settings module in a fresh interpreter with a controlled e
 """
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.resource_centre.settings_probe import run_settings
 
 PROBE = """
 import json
@@ -31,31 +27,14 @@ print(json.dumps({
 """
 
 
-def run_settings(env: dict, code: str = PROBE) -> subprocess.CompletedProcess:
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CACHE_URL"}
-    }
-    clean.update(env, DJANGO_SETTINGS_MODULE="resource_centre.settings")
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def read(env: dict) -> dict:
-    result = run_settings(env)
+    result = run_settings(env, PROBE)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = run_settings({})
+    result = run_settings({}, PROBE)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
@@ -94,7 +73,7 @@ def test_database_cache_hosts_and_time_zone_come_from_the_environment():
 
 
 def test_unknown_cache_scheme_is_refused():
-    result = run_settings({"SECRET_KEY": "x" * 50, "CACHE_URL": "memcached://nowhere"})
+    result = run_settings({"SECRET_KEY": "x" * 50, "CACHE_URL": "memcached://nowhere"}, PROBE)
     assert result.returncode != 0
     assert "Unsupported CACHE_URL" in result.stderr
 

@@ -9,8 +9,8 @@ from django.utils import translation
 from search.filters import filter_items
 from stories.models import Item
 from tests.factories import StoryFactory, days_ago
-from tests.search.test_exports import make_items
 from tests.html import entries, entry_titles, parse
+from tests.search.test_exports import make_items
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

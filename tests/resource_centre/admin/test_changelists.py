@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from resource_centre.publishing import Status
-from tests.resource_centre.admin.conftest import changelist_titles
 from tests.factories import (
     ArticleFactory,
     CompanyFactory,
@@ -23,6 +22,7 @@ from tests.factories import (
     TagFactory,
     TopicFactory,
 )
+from tests.resource_centre.admin.conftest import changelist_titles
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
 from stories.models import Story
-from tests.resource_centre.admin.conftest import management_data, run_editors_migration
 from tests.factories import CompanyFactory, TopicFactory
+from tests.resource_centre.admin.conftest import management_data, run_editors_migration
 
 pytestmark = pytest.mark.django_db
 

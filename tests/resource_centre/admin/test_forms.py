@@ -10,7 +10,6 @@ from django.conf import settings
 
 from responses.models import CompanyResponse, Outcome
 from stories.models import Story
-from tests.resource_centre.admin.conftest import management_data
 from tests.factories import (
     ArticleFactory,
     CompanyFactory,
@@ -18,6 +17,7 @@ from tests.factories import (
     StoryFactory,
     TopicFactory,
 )
+from tests.resource_centre.admin.conftest import management_data
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,6 @@ and "Missing <language>" / "Translated into <language>" filters."""
 
 import pytest
 
-from tests.resource_centre.admin.conftest import changelist_titles
 from tests.factories import (
     ArticleFactory,
     CompanyFactory,
@@ -11,6 +10,7 @@ from tests.factories import (
     StoryFactory,
     TopicFactory,
 )
+from tests.resource_centre.admin.conftest import changelist_titles
 
 pytestmark = pytest.mark.django_db
 

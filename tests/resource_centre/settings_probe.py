@@ -1,0 +1,32 @@
+"""Production settings loaded in a fresh interpreter, with a controlled environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Variables a probe sets itself: the caller's environment never leaks them in.
+CONTROLLED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "ALLOWED_HOSTS",
+    "CACHE_URL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+}
+
+
+def run_settings(env: dict, code: str) -> subprocess.CompletedProcess:
+    """Run `code` under `resource_centre.settings` with `env` (and nothing of CONTROLLED)."""
+    clean = {key: value for key, value in os.environ.items() if key not in CONTROLLED}
+    clean.update(env, DJANGO_SETTINGS_MODULE="resource_centre.settings")
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
