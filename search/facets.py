@@ -212,9 +212,8 @@ def _related_counts(filterset) -> dict[str, dict[int, int]]:
     # Every (item, company) pair, however the item names the company.
     pair_sql = []
     for link in company_links():
-        link_sql, link_params = link.pairs().query.sql_with_params()
-        pair_sql.append(link_sql)
-        params.extend(link_params)
+        table, item_column, company_column = link.columns()
+        pair_sql.append(f"SELECT {q(item_column)}, {q(company_column)} FROM {q(table)}")
     ctes.append(f"pairs(item_id, company_id) AS ({' UNION '.join(pair_sql)})")
     # Each topic with itself and every topic below it, from the one topic tree.
     closure = filterset.topic_tree.closure()

@@ -257,13 +257,17 @@ class ItemFilter(django_filters.FilterSet):
         return queryset
 
 
-def filter_items(data, queryset=None):
+def filter_items(data, queryset=None, topic_tree=None):
     """A bound ItemFilter over the published items (or `queryset`), newest first.
 
     `data` is the list's whole query string: parameters that are not filters (NOT_FILTERS)
     are ignored, but still checked (a repeated `page` is an error). With a text query (`q`)
-    the items come most relevant first instead.
+    the items come most relevant first instead. `topic_tree` saves reading the topic tree
+    again when the caller has it.
     """
     if queryset is None:
         queryset = Item.objects.published()
-    return ItemFilter(data, queryset=queryset.newest_first())
+    filterset = ItemFilter(data, queryset=queryset.newest_first())
+    if topic_tree is not None:
+        filterset._topic_tree = topic_tree
+    return filterset

@@ -43,7 +43,7 @@ class ExportLink:
     href: str
 
 
-def filter_request(request, base_queryset):
+def filter_request(request, base_queryset, topic_tree=None):
     """`filter_items()` over the request's query string.
 
     Django refuses to parse a query string of more than DATA_UPLOAD_MAX_NUMBER_FIELDS
@@ -54,19 +54,19 @@ def filter_request(request, base_queryset):
         data = request.GET
     except TooManyFieldsSent:
         request.GET = data = QueryDict()
-        filterset = filter_items(data, base_queryset)
+        filterset = filter_items(data, base_queryset, topic_tree)
         filterset.form.is_valid()
         filterset.form.add_error(None, too_many_filters_message())
         return filterset
-    return filter_items(data, base_queryset)
+    return filter_items(data, base_queryset, topic_tree)
 
 
-def scoped_items(scope=None):
+def scoped_items(scope=None, topic_tree=None):
     """The published items a list of `scope` holds: a topic's (with its sub-topics), a
     company's (naming it or by it), or every item (no scope)."""
     items = Item.objects.published()
     if isinstance(scope, Topic):
-        return items.for_topic(scope)
+        return items.on_topics([scope.pk], topic_tree)
     if isinstance(scope, Company):
         return items.for_company(scope)
     return items
@@ -100,7 +100,8 @@ def result_context(request, scope=None, per_page: int = PER_PAGE):
     `export_links` and `response_export_links`. Invalid filters give status 400 and no
     items; a page that is not a number or past the end raises Http404.
     """
-    filterset = filter_request(request, scoped_items(scope))
+    topic_tree = Topic.objects.tree()  # for the scope, the topic filters and facets alike
+    filterset = filter_request(request, scoped_items(scope, topic_tree), topic_tree)
     query_string = filter_query_string(request.GET)
     scope = scope_filters(scope)
     context = {

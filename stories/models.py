@@ -199,11 +199,11 @@ class CompanyLink:
     item_field: str
     company_field: str
 
-    def pairs(self) -> models.QuerySet:
-        """(item id, company id) for every row."""
-        return self.model._base_manager.order_by().values_list(
-            self.item_field, f"{self.company_field}_id"
-        )
+    def columns(self) -> tuple[str, str, str]:
+        """(table, item column, company column), for SQL that counts over every link."""
+        opts = self.model._meta
+        item, company = opts.get_field(self.item_field), opts.get_field(self.company_field)
+        return opts.db_table, item.column, company.column
 
     def items_naming(self, companies) -> models.QuerySet:
         """The ids of the items naming any of `companies` this way."""
@@ -215,11 +215,11 @@ class CompanyLink:
 def company_links() -> list[CompanyLink]:
     """Every way an item names a company: the companies it is about, and the company a kind
     credits it to (a company response's company, declared by that kind)."""
-    links = [CompanyLink(Item.companies.through, "item_id", "company")]
+    links = [CompanyLink(Item.companies.through, "item", "company")]
     for rel in item_kinds().values():
         field = rel.related_model.CREDITED_COMPANY_FIELD
         if field:
-            links.append(CompanyLink(rel.related_model, "pk", field))
+            links.append(CompanyLink(rel.related_model, rel.related_model._meta.pk.name, field))
     return links
 
 
