@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone, translation
+from modeltranslation.translator import translator
 
 from companies.models import Company, Sector
 from demo.generated import generated_items
@@ -257,21 +258,17 @@ class _Loader:
             "countries": sorted(entry.get("countries", [])),
             **self.publication(entry),
         }
+        # The kind's own translated fields (an article's author and publication, an
+        # opinion's role, organisation and series), as modeltranslation registers them.
+        for field in translator.get_options_for_model(model).local_fields:
+            values.update(_translations(field, entry.get(field)))
         if model is Article:
             values.update(
-                **_translations("author", entry.get("author")),
-                **_translations("publication", entry.get("publication")),
-                **_translations("original_headline", entry.get("original_headline")),
                 original_published_on=_date(entry.get("original_date")),
                 source_url=entry.get("source_url", ""),
             )
         elif model is Opinion:
-            values.update(
-                author_name=entry["author_name"],
-                **_translations("author_role", entry.get("author_role")),
-                **_translations("author_organisation", entry.get("author_organisation")),
-                **_translations("series", entry.get("series")),
-            )
+            values.update(author_name=entry["author_name"])
         elif model is CompanyResponse:
             values.update(
                 company_id=_pick(self.companies, entry["company"], "company").pk,
