@@ -160,3 +160,40 @@ def test_french_visitors_see_french_tag_names(client):
     assert "Vie privée" in french
     assert "Privacy" in english
     assert "Vie privée" not in english
+
+
+def test_every_kind_registers_itself_with_its_own_page_and_list_answers():
+    """Kinds are read from the tables extending Item, the company response (another app's
+    model) included: a plain Item row of each kind links to that kind's page and becomes
+    that kind's object, with no map naming other apps."""
+    from responses.models import CompanyResponse
+    from stories.models import item_kinds
+
+    assert set(item_kinds()) == set(Kind.values)
+    assert Item.kind_model(Kind.RESPONSE) is CompanyResponse
+    assert Item.kind_model("no-such-kind") is Item
+    response = CompanyResponseFactory(slug="nso-replies")
+    story = StoryFactory(slug="pegasus")
+    with translation.override("fr"):
+        rows = {item.kind: item for item in Item.objects.with_specific()}
+        assert rows[Kind.RESPONSE].get_absolute_url() == "/fr/responses/nso-replies/"
+        assert rows[Kind.STORY].get_absolute_url() == "/fr/stories/pegasus/"
+    assert rows[Kind.RESPONSE].specific == response
+    assert rows[Kind.RESPONSE].specific.call_to_action() == "Read full response"
+    assert rows[Kind.STORY].specific == story
+    assert rows[Kind.STORY].specific.call_to_action() == "See full story"
+
+
+def test_items_naming_a_company_include_its_responses_once_each():
+    from tests.factories import CompanyFactory
+
+    nso = CompanyFactory(name="NSO Group")
+    about = ArticleFactory(title="About NSO", companies=[nso])
+    reply = CompanyResponseFactory(title="NSO replies", company=nso, companies=[nso])
+    ArticleFactory(title="Unrelated")
+
+    named = Item.objects.published().for_company(nso).newest_first()
+
+    assert sorted(item.title for item in named) == ["About NSO", "NSO replies"]
+    assert {item.pk for item in named} == {about.pk, reply.pk}
+    assert [c.name for c in reply.public_companies()] == ["NSO Group"]
