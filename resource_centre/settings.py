@@ -179,6 +179,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Plain http is redirected to https without DEBUG; the proxy must set X-Forwarded-Proto.
 # SECURE_SSL_REDIRECT=false turns it off, e.g. where the proxy itself redirects to https.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe the health checks (resource_centre/health.py) over plain http: they
+# are answered there, not redirected. Nothing else is exempt; Host must still be allowed.
+SECURE_REDIRECT_EXEMPT = [r"^health/(ready/)?$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "3600"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -1,10 +1,10 @@
-"""Language-neutral addresses: sitemap.xml, robots.txt."""
+"""Language-neutral addresses: sitemap.xml, robots.txt and the health checks."""
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.cache import cache_page
 
-from resource_centre import views
+from resource_centre import health, views
 from resource_centre.sitemaps import sitemaps
 
 app_name = "site"
@@ -24,4 +24,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    # Exempt from the https redirect by SECURE_REDIRECT_EXEMPT (settings): keep them in step.
+    path("health/", health.alive, name="health"),
+    path("health/ready/", health.ready, name="health_ready"),
 ]
