@@ -2,15 +2,46 @@
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 #: Longer page numbers are refused before the paginator parses them.
 MAX_PAGE_DIGITS = 9
 
 
-def paginate(request, queryset, per_page: int):
-    """The page asked for by `?page=N`; a page that is not a number or past the end is a 404."""
-    paginator = Paginator(queryset, per_page)
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `count_limit` rows (plus one, to know there are more).
+
+    Counting a long list exactly reads every row of it; past the limit the list says
+    "10,000+" (`is_capped`) and numbers its pages up to the limit, a depth nobody pages to.
+    """
+
+    def __init__(self, object_list, per_page, count_limit: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_limit = count_limit
+
+    @cached_property
+    def counted(self) -> int:
+        return self.object_list.order_by()[: self.count_limit + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.count_limit)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.counted > self.count_limit
+
+
+def paginate(request, queryset, per_page: int, count_limit: int | None = None):
+    """The page asked for by `?page=N`; a page that is not a number or past the end is a 404.
+
+    With `count_limit`, the list is counted only that far (see CappedPaginator).
+    """
+    if count_limit is None:
+        paginator = Paginator(queryset, per_page)
+    else:
+        paginator = CappedPaginator(queryset, per_page, count_limit)
     number = request.GET.get("page", "1")
     try:
         if len(number) > MAX_PAGE_DIGITS:

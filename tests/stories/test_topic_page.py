@@ -224,6 +224,41 @@ def test_pagination_links_keep_the_filters(client):
     assert page.xpath("//a[@rel='next']/@href") == ["?kind=article&page=2"]
 
 
+def test_a_list_longer_than_the_count_limit_says_so_and_pages_only_that_far(client, monkeypatch):
+    """Counting stops at COUNT_LIMIT (10,000 in production; 25 here): the page says "25+",
+    explains why, numbers pages up to the limit, and refuses pages past it with a 404."""
+    import search.results
+
+    monkeypatch.setattr(search.results, "COUNT_LIMIT", 25)
+    topic = TopicFactory()
+    for n in range(45):
+        ArticleFactory(topics=[topic], title=f"Article {n:02d}", published_at=days_ago(n + 1))
+
+    first = client.get(topic_url(topic))
+    second = client.get(topic_url(topic, page=2))
+
+    count = " ".join(text(parse(first).xpath("//p[@class='result-count']")[0]).split())
+    assert count.startswith("25+ items")
+    assert "counted up to 25" in count
+    assert entry_titles(second)[0] == "Article 20"
+    assert "Page 2 of 2+" in text(parse(second).xpath("//nav[@class='pagination']")[0])
+    assert client.get(topic_url(topic, page=3)).status_code == 404
+    facets = parse(first).xpath("//input[@name='kind'][@value='article']/..")
+    assert "45" in text(facets[0]), "facet counts stay exact"
+
+
+def test_a_list_under_the_count_limit_is_counted_exactly(client):
+    topic = TopicFactory()
+    for n in range(21):
+        ArticleFactory(topics=[topic], published_at=days_ago(n + 1))
+
+    page = parse(client.get(topic_url(topic)))
+
+    assert " ".join(text(page.xpath("//p[@class='result-count']")[0]).split()) == "21 items"
+    assert "Page 1 of 2" in text(page.xpath("//nav[@class='pagination']")[0])
+    assert "+" not in text(page.xpath("//nav[@class='pagination']")[0])
+
+
 @pytest.mark.parametrize("page", ["2", "0", "-1", "abc", "1.5", "9999999999999"])
 def test_page_past_the_end_or_not_a_number_is_not_found(client, page):
     topic = TopicFactory()
