@@ -8,6 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_ENV := DJANGO_SETTINGS_MODULE=resource_centre.test_settings
 RUN_ENV := DEBUG=true
 PG_URL ?= postgres://postgres@127.0.0.1:5432/resource_centre
+ARTICLES ?= 100000
 
 .PHONY: install run test test-postgres lint messages bench clean
 
@@ -52,7 +53,7 @@ lint: install
 	$(BIN)/djhtml --check $(TEMPLATES_HTML)
 
 bench: install
-	$(BIN)/python -m bench.run
+	ARTICLES=$(ARTICLES) $(BIN)/python -m bench.run
 	$(BIN)/python -m bench.export_bench
 
 clean:

@@ -1,88 +1,61 @@
-"""Benchmarks: print response times, query counts, page weights and memory for the pages,
-feeds, search and exports that users hit most, on a generated data set.
+"""Benchmarks: build a realistic archive in a throwaway database, then print response times,
+query counts and page weights of the pages, feeds, search, sitemaps and downloads users hit.
 
-    make bench                       # embedded SQLite in a temporary file
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rc_bench make bench
+    make bench                                   # 100,000 articles, temporary SQLite file
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rc_bench make bench ARTICLES=10000
+    ARTICLES=1000000 BENCH_REPEAT=20 DATABASE_URL=... .venv/bin/python -m bench.run
+
+The archive is `demo.archive.build_archive(ARTICLES)` (ARTICLES articles plus stories,
+responses, opinions and statements in proportion; `digital-freedom` holds 30 % of the
+items, `big-co` 5 %). On PostgreSQL the tables are VACUUM ANALYZEd after the build, as a
+database would be after loading. Nothing is cached: the cache is Django's DummyCache, so
+every request does its full work (sitemaps included). Each page gets one warm-up request,
+then BENCH_REPEAT timed ones (fewer, BENCH_SLOW_REPEAT, for a page whose warm-up took over
+BENCH_SLOW_SECONDS); the queries and bytes are those of the last request.
 
 Figures, not assertions: the test suite pins query counts; this prints timings.
 """
 
+import math
 import os
 import statistics
 import time
-import tracemalloc
 
 from bench.benchdb import setup_django, throwaway_database
 
-ITEMS = int(os.environ.get("BENCH_ITEMS", "5000"))
-REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+ARTICLES = int(os.environ.get("ARTICLES", "100000"))
+SEED = int(os.environ.get("BENCH_SEED", "1"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
+SLOW_REPEAT = int(os.environ.get("BENCH_SLOW_REPEAT", "5"))
+SLOW_SECONDS = float(os.environ.get("BENCH_SLOW_SECONDS", "2"))
+os.environ["CACHE_URL"] = "dummy://"
 
 setup_django()
 
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-
-def generate(n: int):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from companies.models import Company
-    from resource_centre.publishing import Status
-    from stories.models import Article, Topic
-
-    topic = Topic.objects.create(
-        title="Bench topic",
-        slug="bench-topic",
-        status=Status.PUBLISHED,
-        published_at=timezone.now() - dt.timedelta(days=400),
-    )
-    company = Company.objects.create(
-        name="Bench Co",
-        slug="bench-co",
-        status=Status.PUBLISHED,
-        published_at=timezone.now() - dt.timedelta(days=400),
-    )
-    now = timezone.now()
-    words = "surveillance spyware privacy shutdown censorship freedom expression defenders".split()
-    for start in range(0, n, 500):
-        batch = []
-        for i in range(start, min(n, start + 500)):
-            w = words[i % len(words)]
-            batch.append(
-                Article(
-                    kind="article",
-                    title=f"Article {i} on {w}",
-                    title_en=f"Article {i} on {w}",
-                    title_fr=f"Article {i} sur {w}" if i % 3 == 0 else "",
-                    slug=f"bench-{i}",
-                    summary=f"Summary about {w} number {i}",
-                    summary_en=f"Summary about {w} number {i}",
-                    body=f"<p>Body {i} {w}</p>",
-                    body_en=f"<p>Body {i} {w}</p>",
-                    status=Status.PUBLISHED,
-                    published_at=now - dt.timedelta(minutes=i + 1),
-                    author="Bench Author",
-                    publication="Bench Times",
-                    countries="GB,FR",
-                )
-            )
-        with transaction.atomic():  # multi-table inheritance rules out bulk_create
-            for article in batch:
-                article.save()
-        created = batch
-        through = Article.topics.through
-        through.objects.bulk_create([through(item_id=a.pk, topic_id=topic.pk) for a in created])
-        cthrough = Article.companies.through
-        cthrough.objects.bulk_create(
-            [cthrough(item_id=a.pk, company_id=company.pk) for a in created if a.pk % 2 == 0]
-        )
+UNCACHED = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 
-def measure(client: Client, label: str, url: str, repeat: int = REPEAT):
-    times = []
+class Result:
+    def __init__(self, label, url, status, times, queries, size):
+        self.label, self.url, self.status = label, url, status
+        self.times, self.queries, self.size = times, queries, size
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.times)
+        return ordered[math.ceil(0.95 * len(ordered)) - 1]  # nearest rank
+
+
+def fetch(client: Client, url: str, headers: dict):
+    """One request, its streamed body read to the end: (response, bytes, queries)."""
     queries = []
 
     def count(execute, sql, params, many, context):
@@ -90,68 +63,119 @@ def measure(client: Client, label: str, url: str, repeat: int = REPEAT):
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        response = client.get(url)
-    status = response.status_code
-    size = (
-        len(response.content)
-        if not response.streaming
-        else sum(len(chunk) for chunk in response.streaming_content)
-    )
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, headers=headers)
         if response.streaming:
-            for _chunk in response.streaming_content:
-                pass
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    p95 = times[max(0, int(len(times) * 0.95) - 1)]
+            size = sum(len(chunk) for chunk in response.streaming_content)
+        else:
+            size = len(response.content)
+    return response, size, len(queries)
+
+
+def measure(client: Client, label: str, url: str, headers: dict | None = None) -> Result:
+    headers = headers or {}
+    started = time.perf_counter()
+    fetch(client, url, headers)  # warm-up
+    repeat = SLOW_REPEAT if time.perf_counter() - started > SLOW_SECONDS else REPEAT
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response, size, queries = fetch(client, url, headers)
+        times.append((time.perf_counter() - started) * 1000)
+    return Result(label, url, response.status_code, times, queries, size)
+
+
+def print_row(result: Result) -> None:
     print(
-        f"{label:<34} {status:>4} {statistics.median(times):8.1f} ms p50 {p95:8.1f} ms p95"
-        f" {len(queries):4d} queries {size / 1024:8.1f} KB  {url}"
+        f"| {result.label:<34} | {result.status:>3} | {result.median:9.1f} | {result.p95:9.1f} "
+        f"| {result.queries:7d} | {result.size / 1024:9.1f} | {len(result.times):3d} "
+        f"| `{result.url}` |",
+        flush=True,
     )
+
+
+def pages(client: Client) -> list[tuple[str, str, dict]]:
+    """(label, url, headers) of every page measured; some depend on the data."""
+    from django.db.models import Count
+
+    from stories.models import TaggedItem, Topic
+
+    topic = Topic.objects.get(slug="digital-freedom")
+    first = client.get(f"/en/topics/{topic.slug}/")
+    last_page = first.context["paginator"].num_pages
+    # The tag on the most items: the filter a reader is most likely to click.
+    tag = (
+        TaggedItem.objects.values("tag__slug")
+        .annotate(items=Count("pk"))
+        .order_by("-items", "tag__slug")
+        .values_list("tag__slug", flat=True)
+        .first()
+    )
+    feed = f"/en/feeds/topics/{topic.slug}.rss"
+    etag = client.get(feed).headers.get("ETag", "")
+    index = client.get("/sitemap.xml")
+    sitemap = "/sitemap-items.xml" if b"sitemap-items.xml" in index.content else "/sitemap.xml"
+    topic_url = f"/en/topics/{topic.slug}/"
+    return [
+        ("home", "/en/", {}),
+        ("topic page 1", topic_url, {}),
+        (f"topic last page ({last_page})", f"{topic_url}?page={last_page}", {}),
+        ("company page (big-co)", "/en/companies/big-co/", {}),
+        ("topic ?kind=article", f"{topic_url}?kind=article", {}),
+        ("topic ?country=CN", f"{topic_url}?country=CN", {}),
+        ("topic ?tag= (most used tag)", f"{topic_url}?tag={tag}", {}),
+        ("search 'workers' (common)", "/en/search/?q=workers", {}),
+        ("search 'cobalt' (rare)", "/en/search/?q=cobalt", {}),
+        ("topic RSS feed", feed, {}),
+        ("topic RSS feed, 304 (ETag)", feed, {"If-None-Match": etag}),
+        ("sitemap index", "/sitemap.xml", {}),
+        ("sitemap page (items, 1)", f"{sitemap}?p=1", {}),
+        ("CSV export, one company", "/en/search/export.csv?company=big-co", {}),
+    ]
+
+
+def database_size() -> str:
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        return f", database {cursor.fetchone()[0]}"
 
 
 def main():
     import logging
 
+    from demo.archive import build_archive
+    from stories.models import Item
+
     logging.getLogger("django.request").setLevel(logging.ERROR)
     setup_test_environment()
-    with throwaway_database():
-        start = time.perf_counter()
-        generate(ITEMS)
+    with override_settings(CACHES=UNCACHED), throwaway_database():
+        report = build_archive(ARTICLES, seed=SEED, log=print)
+        vacuum = 0.0
+        if connection.vendor == "postgresql":
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+            vacuum = time.perf_counter() - started
+            print(f"VACUUM ANALYZE in {vacuum:.1f} s")
+        public = Item.objects.published().count()
         print(
-            f"# {connection.vendor}, {ITEMS} published articles on one topic, generated in "
-            f"{time.perf_counter() - start:.1f} s; {REPEAT} timed requests each (after one warm-up)"
+            f"\n# {connection.vendor}, {ARTICLES:,} articles: {report.size.items:,} items "
+            f"({public:,} public), built in {report.seconds:.1f} s"
+            f"{f' + VACUUM ANALYZE {vacuum:.1f} s' if vacuum else ''}{database_size()}; "
+            f"uncached (DummyCache); median and p95 of {REPEAT} requests after one warm-up "
+            f"({SLOW_REPEAT} for pages slower than {SLOW_SECONDS:g} s)\n"
+        )
+        print(
+            "| page | status | p50 ms | p95 ms | queries | KB | n | url |\n"
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+            flush=True,
         )
         client = Client()
-        pages = [
-            ("home", "/en/"),
-            ("topic page 1", "/en/topics/bench-topic/"),
-            ("topic page 1 (French)", "/fr/topics/bench-topic/"),
-            ("topic page 100", "/en/topics/bench-topic/?page=100"),
-            ("topic filtered", "/en/topics/bench-topic/?company=bench-co&country=FR"),
-            ("company profile", "/en/companies/bench-co/"),
-            ("search 'spyware'", "/en/search/?q=spyware"),
-            ("topic RSS (50)", "/en/feeds/topics/bench-topic.rss"),
-            ("topic Atom (200)", "/en/feeds/topics/bench-topic.atom?limit=200"),
-            ("sitemap items", "/sitemap-items.xml"),
-        ]
-        for label, url in pages:
-            measure(client, label, url)
-
-        tracemalloc.start()
-        response = client.get("/en/search/export.csv?topic=bench-topic")
-        rows = 0
-        if response.status_code == 200:
-            for chunk in response.streaming_content:
-                rows += chunk.count(b"\n")
-        current, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        print(
-            f"{'CSV export of the topic':<34} {response.status_code:>4} {rows} lines, "
-            f"peak Python memory {peak / 1024 / 1024:.1f} MiB"
-        )
+        for label, url, headers in pages(client):
+            print_row(measure(client, label, url, headers))
+        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+        print(f"\nLoad average after the run: {load} ({os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":
