@@ -214,7 +214,8 @@ def _related_counts(filterset) -> dict[str, dict[int, int]]:
     for link in company_links():
         table, item_column, company_column = link.columns()
         pair_sql.append(f"SELECT {q(item_column)}, {q(company_column)} FROM {q(table)}")
-    ctes.append(f"pairs(item_id, company_id) AS ({' UNION '.join(pair_sql)})")
+    # UNION ALL: an item naming a company twice is counted once by COUNT(DISTINCT ...).
+    ctes.append(f"pairs(item_id, company_id) AS ({' UNION ALL '.join(pair_sql)})")
     # Each topic with itself and every topic below it, from the one topic tree.
     closure = filterset.topic_tree.closure()
     rows = ", ".join(["(%s, %s)"] * len(closure)) if closure else ""

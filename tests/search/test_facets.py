@@ -149,3 +149,15 @@ def test_language_choices_are_marked_with_their_own_language(client):
 
     [name] = page.xpath("//fieldset[contains(@class, 'facet-language')]//label/span[@lang='fr']")
     assert name.text_content() == "Français"
+
+
+def test_a_response_that_also_names_its_company_is_counted_once_for_it(client):
+    nso = CompanyFactory(slug="nso", name="NSO Group")
+    SectorFactory(slug="surveillance", name="Surveillance").companies.set([nso])
+    CompanyResponseFactory(company=nso, companies=[nso])
+    ArticleFactory(companies=[nso])
+
+    response = client.get(SEARCH)
+
+    assert counts(response, "company") == {"nso": 2}
+    assert counts(response, "sector") == {"surveillance": 2}
