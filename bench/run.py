@@ -9,9 +9,15 @@ The archive is `demo.archive.build_archive(ARTICLES)` (ARTICLES articles plus st
 responses, opinions and statements in proportion; `digital-freedom` holds 30 % of the
 items, `big-co` 5 %). On PostgreSQL the tables are VACUUM ANALYZEd after the build, as a
 database would be after loading. Nothing is cached: the cache is Django's DummyCache, so
-every request does its full work (sitemaps included). Each page gets one warm-up request,
-then BENCH_REPEAT timed ones (fewer, BENCH_SLOW_REPEAT, for a page whose warm-up took over
-BENCH_SLOW_SECONDS); the queries and bytes are those of the last request.
+every request does its full work (sitemaps included).
+
+Each page gets one warm-up request, then BENCH_REPEAT timed ones (BENCH_SLOW_REPEAT when
+the warm-up took over BENCH_SLOW_SECONDS), stopping early once the page has used
+BENCH_PAGE_BUDGET seconds; a page whose warm-up alone took over half that budget is
+reported from its warm-up (n = 1). A page is given up ("T/O") when one of its queries runs
+longer than BENCH_TIMEOUT seconds (PostgreSQL's statement_timeout; on SQLite, a query still
+running that long after the request began). The queries and bytes are those of the last
+request.
 
 Figures, not assertions: the test suite pins query counts; this prints timings.
 """
@@ -28,21 +34,27 @@ SEED = int(os.environ.get("BENCH_SEED", "1"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 SLOW_REPEAT = int(os.environ.get("BENCH_SLOW_REPEAT", "5"))
 SLOW_SECONDS = float(os.environ.get("BENCH_SLOW_SECONDS", "2"))
+PAGE_BUDGET = float(os.environ.get("BENCH_PAGE_BUDGET", "120"))
+TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "60"))
 os.environ["CACHE_URL"] = "dummy://"
 
 setup_django()
 
-from django.db import connection  # noqa: E402
+from django.db import OperationalError, connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 UNCACHED = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 
+class PageTimeout(Exception):
+    """A query (PostgreSQL) or the request (SQLite) ran longer than TIMEOUT."""
+
+
 class Result:
-    def __init__(self, label, url, status, times, queries, size):
+    def __init__(self, label, url, status="", times=(), queries=0, size=0, note=""):
         self.label, self.url, self.status = label, url, status
-        self.times, self.queries, self.size = times, queries, size
+        self.times, self.queries, self.size, self.note = list(times), queries, size, note
 
     @property
     def median(self) -> float:
@@ -54,6 +66,31 @@ class Result:
         return ordered[math.ceil(0.95 * len(ordered)) - 1]  # nearest rank
 
 
+class Deadline:
+    """Give up a request after TIMEOUT: a statement timeout on PostgreSQL, a progress
+    handler that interrupts the running statement on SQLite."""
+
+    def __init__(self):
+        self.until = 0.0
+
+    def install(self) -> None:
+        connection.ensure_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {int(TIMEOUT * 1000)}")
+        elif connection.vendor == "sqlite":
+            connection.connection.set_progress_handler(self.expired, 100_000)
+
+    def expired(self) -> int:
+        return int(0 < self.until < time.perf_counter())
+
+    def start(self) -> None:
+        self.until = time.perf_counter() + TIMEOUT
+
+
+DEADLINE = Deadline()
+
+
 def fetch(client: Client, url: str, headers: dict):
     """One request, its streamed body read to the end: (response, bytes, queries)."""
     queries = []
@@ -62,33 +99,57 @@ def fetch(client: Client, url: str, headers: dict):
         queries.append(sql)
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(count):
-        response = client.get(url, headers=headers)
-        if response.streaming:
-            size = sum(len(chunk) for chunk in response.streaming_content)
-        else:
-            size = len(response.content)
+    DEADLINE.start()
+    try:
+        with connection.execute_wrapper(count):
+            response = client.get(url, headers=headers)
+            if response.streaming:
+                size = sum(len(chunk) for chunk in response.streaming_content)
+            else:
+                size = len(response.content)
+    except OperationalError as exc:
+        if "timeout" in str(exc) or "interrupted" in str(exc):
+            raise PageTimeout from exc
+        raise
     return response, size, len(queries)
 
 
 def measure(client: Client, label: str, url: str, headers: dict | None = None) -> Result:
     headers = headers or {}
     started = time.perf_counter()
-    fetch(client, url, headers)  # warm-up
-    repeat = SLOW_REPEAT if time.perf_counter() - started > SLOW_SECONDS else REPEAT
-    times = []
+    try:
+        response, size, queries = fetch(client, url, headers)  # warm-up
+    except PageTimeout:
+        return Result(label, url, "T/O", note=f"timeout: > {TIMEOUT:g} s")
+    warm = time.perf_counter() - started
+    if warm > PAGE_BUDGET / 2:
+        note = "warm-up only"
+        return Result(label, url, response.status_code, [warm * 1000], queries, size, note)
+    repeat = SLOW_REPEAT if warm > SLOW_SECONDS else REPEAT
+    times, spent = [], warm
     for _ in range(repeat):
+        if times and spent > PAGE_BUDGET:
+            break
         started = time.perf_counter()
-        response, size, queries = fetch(client, url, headers)
-        times.append((time.perf_counter() - started) * 1000)
+        try:
+            response, size, queries = fetch(client, url, headers)
+        except PageTimeout:
+            return Result(label, url, "T/O", times, note=f"timeout: > {TIMEOUT:g} s")
+        took = time.perf_counter() - started
+        times.append(took * 1000)
+        spent += took
     return Result(label, url, response.status_code, times, queries, size)
 
 
 def print_row(result: Result) -> None:
+    if result.times:
+        timings = f"{result.median:9.1f} | {result.p95:9.1f}"
+    else:
+        timings = f"{'—':>9} | {'—':>9}"
+    note = f" {result.note}" if result.note else ""
     print(
-        f"| {result.label:<34} | {result.status:>3} | {result.median:9.1f} | {result.p95:9.1f} "
-        f"| {result.queries:7d} | {result.size / 1024:9.1f} | {len(result.times):3d} "
-        f"| `{result.url}` |",
+        f"| {result.label:<34} | {result.status:>3} | {timings} | {result.queries:7d} "
+        f"| {result.size / 1024:9.1f} | {len(result.times):3d} | `{result.url}`{note} |",
         flush=True,
     )
 
@@ -112,8 +173,6 @@ def pages(client: Client) -> list[tuple[str, str, dict]]:
     )
     feed = f"/en/feeds/topics/{topic.slug}.rss"
     etag = client.get(feed).headers.get("ETag", "")
-    index = client.get("/sitemap.xml")
-    sitemap = "/sitemap-items.xml" if b"sitemap-items.xml" in index.content else "/sitemap.xml"
     topic_url = f"/en/topics/{topic.slug}/"
     return [
         ("home", "/en/", {}),
@@ -128,7 +187,7 @@ def pages(client: Client) -> list[tuple[str, str, dict]]:
         ("topic RSS feed", feed, {}),
         ("topic RSS feed, 304 (ETag)", feed, {"If-None-Match": etag}),
         ("sitemap index", "/sitemap.xml", {}),
-        ("sitemap page (items, 1)", f"{sitemap}?p=1", {}),
+        ("sitemap page (items, 1)", "/sitemap-items.xml?p=1", {}),
         ("CSV export, one company", "/en/search/export.csv?company=big-co", {}),
     ]
 
@@ -147,7 +206,8 @@ def main():
     from demo.archive import build_archive
     from stories.models import Item
 
-    logging.getLogger("django.request").setLevel(logging.ERROR)
+    # A page that fails or times out shows it in the table (its status), not a traceback.
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)
     setup_test_environment()
     with override_settings(CACHES=UNCACHED), throwaway_database():
         report = build_archive(ARTICLES, seed=SEED, log=print)
@@ -164,7 +224,8 @@ def main():
             f"({public:,} public), built in {report.seconds:.1f} s"
             f"{f' + VACUUM ANALYZE {vacuum:.1f} s' if vacuum else ''}{database_size()}; "
             f"uncached (DummyCache); median and p95 of {REPEAT} requests after one warm-up "
-            f"({SLOW_REPEAT} for pages slower than {SLOW_SECONDS:g} s)\n"
+            f"({SLOW_REPEAT} for pages slower than {SLOW_SECONDS:g} s, at most "
+            f"{PAGE_BUDGET:g} s a page; timeout {TIMEOUT:g} s)\n"
         )
         print(
             "| page | status | p50 ms | p95 ms | queries | KB | n | url |\n"
@@ -172,7 +233,9 @@ def main():
             flush=True,
         )
         client = Client()
-        for label, url, headers in pages(client):
+        measured = pages(client)
+        DEADLINE.install()
+        for label, url, headers in measured:
             print_row(measure(client, label, url, headers))
         load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         print(f"\nLoad average after the run: {load} ({os.cpu_count()} CPUs)")
