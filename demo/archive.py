@@ -1330,12 +1330,14 @@ class _Builder:
             )
 
         def body(side: str) -> str:
-            paragraph = f"COALESCE('<p>' || {side}p2.body || '</p>', '')"
-            return (
+            """Two or three paragraphs; the first ends with the "workers" and "cobalt"
+            sentences of the items that have them."""
+            first = (
                 f"'<p>' || {side}p1.body || COALESCE(' ' || {side}w.body, '') || "
-                f"COALESCE(' ' || {side}c.body, '') || '</p>' || {paragraph} || "
-                f"{paragraph.replace('p2', 'p3')}"
+                f"COALESCE(' ' || {side}c.body, '') || '</p>'"
             )
+            more = [f"COALESCE('<p>' || {side}p{n}.body || '</p>', '')" for n in (2, 3)]
+            return " || ".join([first, *more])
 
         # The public companies named, in their default order (by name).
         first_company = (
