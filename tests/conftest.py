@@ -17,7 +17,7 @@ def pytest_collection_modifyitems(config, items):
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(
-        reason="needs PostgreSQL (full-text search); runs in CI's PostgreSQL pass"
+        reason="needs a PostgreSQL server or its features; runs in CI's PostgreSQL pass"
     )
     for item in items:
         if "postgres" in item.keywords:
