@@ -742,15 +742,16 @@ class Dialect:
         stamp = origin.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
         if self.postgres:
             return f"(TIMESTAMPTZ '{stamp}+00' + ({seconds}) * INTERVAL '1 second')"
-        return f"datetime('{stamp}', '+' || ({seconds}) || ' seconds')"
+        return f"datetime('{stamp}', ({seconds}) || ' seconds')"  # "-90 seconds" too
 
     def date(self, origin: dt.datetime, seconds: str) -> str:
-        """The UTC date of `origin` plus `seconds`."""
+        """`origin`'s date plus the whole days in `seconds` (the date of origin + seconds
+        when origin is a midnight, as the builder's is)."""
         day = origin.astimezone(dt.UTC).date().isoformat()
         days = f"(({seconds}) / {DAY})"
         if self.postgres:
             return f"(DATE '{day}' + CAST({days} AS INTEGER))"
-        return f"date('{day}', '+' || {days} || ' days')"
+        return f"date('{day}', {days} || ' days')"
 
 
 # -- The archive -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ rolled back at the end; each test runs in its own savepoint inside it. The share
 asserted loosely ("about 30 %"): they are what the benchmark's pages are sized by.
 """
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -13,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from companies.models import Company
-from demo.archive import ArchiveSize, build_archive
+from demo.archive import ArchiveSize, Dialect, build_archive
 from resource_centre.publishing import Status
 from search.fulltext.upkeep import search_text_for
 from stories.models import Item, Kind, Topic
@@ -86,6 +87,24 @@ def test_slugs_are_unique_and_items_have_what_a_list_needs(archive):
     assert {item.original_language for item in items} > {"en"}
     multiple = items.filter(countries__contains=",").first()
     assert multiple.countries == sorted(multiple.countries, key=lambda country: country.code)
+
+
+@pytest.mark.parametrize("seconds", [-90_000, 0, 90_000])
+def test_dates_are_computed_alike_before_and_after_the_origin(seconds):
+    """The SQL the builder dates items with, on the database under test: the first items
+    are created a little before the first publication date (negative offsets)."""
+    midnight = dt.datetime(2016, 1, 1, tzinfo=dt.UTC)
+    dialect = Dialect(connection.vendor)
+
+    with connection.cursor() as cursor:
+        stamp, day = dialect.timestamp(midnight, str(seconds)), dialect.date(midnight, str(seconds))
+        cursor.execute(f"SELECT {stamp}, {day}")
+        stamp, day = cursor.fetchone()
+
+    if not isinstance(stamp, dt.datetime):  # SQLite: text, in UTC
+        stamp = dt.datetime.fromisoformat(stamp).replace(tzinfo=dt.UTC)
+    assert stamp == midnight + dt.timedelta(seconds=seconds)
+    assert str(day) == (midnight + dt.timedelta(days=int(seconds / 86400))).date().isoformat()
 
 
 def test_publication_dates_cover_about_ten_years(public):
