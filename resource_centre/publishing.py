@@ -6,8 +6,15 @@ it (`publish()`, `unpublish()`) sit beside the rule.
 """
 
 from django.db import models
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+#: Sent after `publish()` or `unpublish()` changed rows with a bulk UPDATE (which sends no
+#: post_save): `sender` is the model, `pks` the primary keys of the rows changed. Whatever
+#: is derived from publication state (facet counts, the content version) listens here.
+publication_changed = Signal()
 
 
 class Status(models.TextChoices):
@@ -77,12 +84,27 @@ def publish(queryset, now=None) -> tuple[int, int]:
     """
     now = now or timezone.now()
     drafts = queryset.filter(status=Status.DRAFT)
+    pks = list(drafts.values_list("pk", flat=True))
+    drafts = queryset.model._base_manager.filter(pk__in=pks)
     scheduled = drafts.filter(published_at__gt=now).update(status=Status.PUBLISHED, updated_at=now)
-    published = drafts.update(status=Status.PUBLISHED, published_at=now, updated_at=now)
+    published = drafts.filter(status=Status.DRAFT).update(
+        status=Status.PUBLISHED, published_at=now, updated_at=now
+    )
+    _changed(queryset.model, pks)
     return published, scheduled
 
 
 def unpublish(queryset, now=None) -> int:
     """Turn published (and scheduled) content in `queryset` back into drafts."""
     now = now or timezone.now()
-    return queryset.filter(status=Status.PUBLISHED).update(status=Status.DRAFT, updated_at=now)
+    pks = list(queryset.filter(status=Status.PUBLISHED).values_list("pk", flat=True))
+    changed = queryset.model._base_manager.filter(pk__in=pks).update(
+        status=Status.DRAFT, updated_at=now
+    )
+    _changed(queryset.model, pks)
+    return changed
+
+
+def _changed(model, pks) -> None:
+    if pks:
+        publication_changed.send(sender=model, pks=pks)
