@@ -10,7 +10,6 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 #: Sent after `publish()` or `unpublish()` changed rows with a bulk UPDATE (which sends no
 #: post_save): `sender` is the model, `pks` the primary keys of the rows changed. Whatever
 #: is derived from publication state (facet counts, the content version) listens here.

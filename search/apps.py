@@ -7,5 +7,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search and result lists")
 
     def ready(self):
-        # Connects the signals that keep Item.search_extra current.
+        # Connects the signals that keep Item.search_extra and the facet counts current.
+        from search import signals  # noqa: F401
         from search.fulltext import upkeep  # noqa: F401

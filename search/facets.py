@@ -14,6 +14,10 @@ Queries, whatever the number of results:
    sectors (through companies) and tags: one UNION ALL statement;
 3. the labels of the topics, companies, sectors and tags counted: one UNION of
    `published()` querysets.
+
+An unfiltered list (a topic page, a company page, the full list) reads its counts instead
+from the table kept up to date on write (`search.facet_counts`): one query whatever the
+number of results, plus the labels.
 """
 
 from dataclasses import dataclass, field
@@ -33,6 +37,7 @@ from resource_centre.i18n import (
     fallback_order,
     normalise_language,
 )
+from search.facet_counts import TOTAL, scope_counts, scope_of
 from search.regions import REGIONS, regions_of
 from stories.models import Item, Kind, Tag, TaggedItem, Topic, company_links
 
@@ -40,7 +45,7 @@ from stories.models import Item, Kind, Tag, TaggedItem, Topic, company_links
 FACET_LIMIT = 30
 #: The facets, in the order the filter form shows them.
 FACET_NAMES = ["kind", "topic", "company", "sector", "region", "country", "language", "tag"]
-SIMPLE = {"kind", "language", "country", "region"}
+SIMPLE_NAMES = ["kind", "language", "country", "region"]
 RELATED = ["topic", "company", "sector", "tag"]
 
 
@@ -79,12 +84,44 @@ def selected_values(filterset, name) -> list[str]:
     return [str(value) for value in values]
 
 
-def facets(filterset) -> list[Facet]:
-    """Every facet with at least one choice, in FACET_NAMES order (see the module doc)."""
+@dataclass(frozen=True)
+class StoredCounts:
+    """The kept counts of an unfiltered list: {facet: {key: items}} and its length."""
+
+    counts: dict[str, dict]
+    total: int
+
+
+def has_filters(filterset) -> bool:
+    """Whether the visitor narrowed the list (any filter, the text query included)."""
+    return any(selected_values(filterset, name) for name in filterset.filters)
+
+
+def stored_counts(filterset, scope=None) -> StoredCounts | None:
+    """The kept counts of the list of `scope` (a topic, a company or None: every item), or
+    None when filters narrow it (its counts are then counted live)."""
+    if has_filters(filterset):
+        return None
+    counts: dict[str, dict] = {name: {} for name in FACET_NAMES}
+    found = scope_counts(scope_of(scope))
+    for value, n in found.items():
+        name, _sep, key = value.partition(":")
+        if n > 0 and name in counts:
+            counts[name][int(key) if name in RELATED else key] = n
+    return StoredCounts(counts, max(found[TOTAL], 0))
+
+
+def facets(filterset, stored: StoredCounts | None = None) -> list[Facet]:
+    """Every facet with at least one choice, in FACET_NAMES order (see the module doc):
+    from `stored` counts when given, else counted over the filtered results."""
     labels = {name: str(filterset.filters[name].label) for name in FACET_NAMES}
     selected = {name: selected_values(filterset, name) for name in FACET_NAMES}
-    built = _simple_facets(filterset, labels, selected)
-    built.update(_related_facets(filterset, labels, selected))
+    if stored is not None:
+        counts = stored.counts
+    else:
+        counts = _simple_counts(filterset, selected) | _related_counts(filterset)
+    built = _simple_facets(counts, labels, selected)
+    built.update(_related_facets(counts, labels, selected))
     return [built[name] for name in FACET_NAMES if built.get(name) and built[name].choices]
 
 
@@ -154,10 +191,10 @@ def _count_simple(combinations, name) -> dict[str, int]:
     return counts
 
 
-def _simple_facets(filterset, labels, selected) -> dict[str, Facet]:
+def _simple_counts(filterset, selected) -> dict[str, dict[str, int]]:
     shared = None
     counts = {}
-    for name in ("kind", "language", "country", "region"):
+    for name in SIMPLE_NAMES:
         if selected[name]:
             combinations = _combinations(filterset.queryset_without(name))
         else:
@@ -165,6 +202,10 @@ def _simple_facets(filterset, labels, selected) -> dict[str, Facet]:
                 shared = _combinations(filterset.qs)
             combinations = shared
         counts[name] = _count_simple(combinations, name)
+    return counts
+
+
+def _simple_facets(counts, labels, selected) -> dict[str, Facet]:
     languages = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGE_CODES]
     regions = [
         (slug, ("— " if region.parent else "") + str(region.label))
@@ -284,8 +325,7 @@ def _localized_label(row_labels: dict[str, str]) -> str:
     return ""
 
 
-def _related_facets(filterset, labels, selected) -> dict[str, Facet]:
-    counts = _related_counts(filterset)
+def _related_facets(counts, labels, selected) -> dict[str, Facet]:
     wanted = {}
     for name in RELATED:
         limit = None if name == "sector" else FACET_LIMIT + 1

@@ -17,12 +17,14 @@ from django.utils.translation import get_language, gettext_lazy
 
 from companies.models import Company
 from resource_centre.pagination import paginate
-from search.facets import facets, selected_values, submitted_facets
+from search.facets import facets, selected_values, stored_counts, submitted_facets
 from search.filters import filter_items, filter_query_string, too_many_filters_message
 from search.fulltext.highlight import highlight_items
 from stories.models import Item, Kind, Topic
 
 PER_PAGE = 20
+#: Pages from this offset on read their ids before their rows (see `page_items`).
+DEFERRED_JOIN_FROM = 200
 #: Result lists are counted this far: past it they read "10,000+" and page up to here.
 COUNT_LIMIT = 10_000
 EXPORT_LABELS = {
@@ -105,7 +107,7 @@ def result_context(request, scope=None, per_page: int = PER_PAGE):
     topic_tree = Topic.objects.tree()  # for the scope, the topic filters and facets alike
     filterset = filter_request(request, scoped_items(scope, topic_tree), topic_tree)
     query_string = filter_query_string(request.GET)
-    scope = scope_filters(scope)
+    list_scope, scope = scope, scope_filters(scope)
     context = {
         "filter": filterset,
         "query_string": query_string,
@@ -123,8 +125,11 @@ def result_context(request, scope=None, per_page: int = PER_PAGE):
         context["export_links"] = context["response_export_links"] = []
         context["facets"] = submitted_facets(filterset)
         return context, 400
-    page_obj = paginate(request, filterset.qs.values_list("pk", flat=True), per_page, COUNT_LIMIT)
-    items = page_items(list(page_obj.object_list))
+    stored = stored_counts(filterset, list_scope)
+    ids = filterset.qs.values_list("pk", flat=True)
+    total = stored.total if stored else None
+    page_obj = paginate(request, ids, per_page, COUNT_LIMIT, known_count=total)
+    items = page_items(filterset.qs, page_obj)
     page_obj.object_list = items
     text = filterset.text_query
     if text:
@@ -135,17 +140,22 @@ def result_context(request, scope=None, per_page: int = PER_PAGE):
         paginator=page_obj.paginator,
         is_paginated=page_obj.has_other_pages(),
         search_query=text,
-        facets=facets(filterset),
+        facets=facets(filterset, stored),
     )
     context["response_count"] = _response_count(filterset, context["facets"])
     return context, 200
 
 
-def page_items(ids) -> list:
-    """The items of one page, in the page's order, with everything an entry shows.
+def page_items(queryset, page_obj) -> list:
+    """The items of one page, in the list's order, with everything an entry shows.
 
-    The page's ids come first from the list's own (index-ordered) query, so that a deep page
-    skips ids, not rows joined to every kind's table (a "deferred join")."""
+    A shallow page is read in one query. A deep one reads its ids first from the list's own
+    (index-ordered) query, so that the OFFSET skips ids, not rows joined to every kind's
+    table (a "deferred join")."""
+    start = page_obj.start_index() - 1 if page_obj.paginator.count else 0
+    if start < DEFERRED_JOIN_FROM:
+        return list(queryset.for_listing()[start : start + page_obj.paginator.per_page])
+    ids = list(page_obj.object_list)
     by_pk = {item.pk: item for item in Item.objects.filter(pk__in=ids).for_listing()}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 

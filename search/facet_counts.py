@@ -1,0 +1,273 @@
+"""Facet counts of the unfiltered lists, kept up to date on write.
+
+A topic page, a company page and the full list show, beside their results, how many items
+each filter choice gives. Counting that over a 300,000-item topic on every request costs
+seconds, so the counts of those lists (their *scopes*) are kept in `FacetCount`, exact:
+
+- Each published item has a set of facet values ("kind:article", "topic:12", ...), the same
+  ones `search.facets` counts live over a filtered list: its kind and original language,
+  its countries and their regions, its topics with every topic above them, every company it
+  names (`stories.models.company_links()`), those companies' sectors, its tags, and "total".
+- It lies in the scopes "all", "topic:<id>" for each of its topic values and "company:<id>"
+  for each of its company values, and adds one to (scope, value) for each pair.
+- `refresh_items(ids)` recomputes some items' values from the database (one SQL statement,
+  `_values_sql`, that a full `rebuild()` runs over every item too), takes their old
+  contribution (kept in `ItemFacets`) off and adds the new one. The signals in
+  `search.signals` call it from every write that changes a value: saves and deletions of
+  items, changes to their topics, companies and tags, and `publish()`/`unpublish()`.
+  Changes of structure (a topic moved, a company's sectors, a topic, company or tag
+  deleted) rebuild everything.
+- Scheduled items (published with a future date) are counted in the table, and taken off
+  again when the counts are read (`scope_counts`), from `ItemFacets.published_at`: a
+  publication time passing changes the counts with no write at all.
+
+Writes that bypass the ORM's signals (raw SQL, `QuerySet.update()` of status, dates,
+kinds or countries, `bulk_create`) must call `refresh_items()` or `rebuild()`;
+`manage.py build_archive` and `manage.py rebuild_facet_counts` do.
+"""
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from companies.models import Company
+from resource_centre.publishing import Status
+from search.models import FacetCount, ItemFacets
+from search.regions import REGIONS
+from stories.models import Item, TaggedItem, Topic, company_links
+
+ALL = "all"
+TOTAL = "total"
+#: Facet values that are also scopes: the lists of a topic and of a company.
+SCOPE_PREFIXES = ("topic:", "company:")
+#: Items recomputed per statement (SQLite's limit on parameters is far above it).
+CHUNK = 500
+
+
+def scopes_of(values: Iterable[str]) -> list[str]:
+    """The lists an item with these facet values belongs to."""
+    return [ALL, *(value for value in values if value.startswith(SCOPE_PREFIXES))]
+
+
+def contribution(values: Iterable[str]) -> list[tuple[str, str]]:
+    """Every (scope, value) an item with these facet values adds one to."""
+    values = list(values)
+    return [(scope, value) for scope in scopes_of(values) for value in values]
+
+
+# --- the facet values of items, in SQL --------------------------------------------------
+
+
+def _country_rows_sql() -> str:
+    """(item_id, code) for each country of each item of `pub` (stored as "FR,GB")."""
+    if connection.vendor == "postgresql":
+        return (
+            "SELECT pub.id, c.code FROM pub"
+            " CROSS JOIN LATERAL unnest(string_to_array(pub.countries, ',')) AS c(code)"
+            " WHERE pub.countries <> ''"
+        )
+    return (
+        "SELECT pub.id, j.value FROM pub,"
+        " json_each('[\"' || replace(pub.countries, ',', '\",\"') || '\"]') AS j"
+        " WHERE pub.countries <> ''"
+    )
+
+
+def _values_sql(ids: list[int] | None) -> tuple[str, list]:
+    """WITH clauses ending in `vals(item_id, value)`: every facet value of every published
+    item (of `ids`, or all), each once; plus `pub(id, published_at, ...)`."""
+    q = connection.ops.quote_name
+    params: list = [Status.PUBLISHED]
+    where = "status = %s"
+    if ids is not None:
+        where += f" AND id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    # Literals, not parameters: ints from the topic tree and codes from search.regions.
+    closure = Topic.objects.tree().closure()
+    closure_rows = ", ".join(f"({int(a)}, {int(b)})" for a, b in closure) or "(0, 0)"
+    region_rows = ", ".join(
+        f"('{code}', '{slug}')"
+        for slug, region in REGIONS.items()
+        for code in sorted(region.countries)
+    )
+    pairs = []
+    for link in company_links():
+        table, item_column, company_column = link.columns()
+        pairs.append(
+            f"SELECT {q(item_column)}, {q(company_column)} FROM {q(table)}"
+            f" WHERE {q(company_column)} IS NOT NULL AND {q(item_column)} IN (SELECT id FROM pub)"
+        )
+    topics = Item.topics.through._meta.db_table
+    sectors = Company.sectors.through._meta.db_table
+    tagged = TaggedItem._meta.db_table
+    sql = f"""
+        pub AS (
+            SELECT id, published_at, kind, original_language, countries
+            FROM {q(Item._meta.db_table)} WHERE {where}
+        ),
+        closure(ancestor_id, topic_id) AS (VALUES {closure_rows}),
+        region_map(code, slug) AS (VALUES {region_rows}),
+        pairs(item_id, company_id) AS ({" UNION ".join(pairs)}),
+        item_country(item_id, code) AS ({_country_rows_sql()}),
+        vals(item_id, value) AS (
+            SELECT id, '{TOTAL}' FROM pub
+            UNION ALL SELECT id, 'kind:' || kind FROM pub
+            UNION ALL SELECT id, 'language:' || original_language FROM pub
+            UNION ALL SELECT DISTINCT item_id, 'country:' || code FROM item_country
+            UNION ALL SELECT DISTINCT ic.item_id, 'region:' || rm.slug
+                FROM item_country ic JOIN region_map rm ON rm.code = ic.code
+            UNION ALL SELECT DISTINCT link.item_id, 'topic:' || closure.ancestor_id
+                FROM {q(topics)} link JOIN closure ON closure.topic_id = link.topic_id
+                WHERE link.item_id IN (SELECT id FROM pub)
+            UNION ALL SELECT item_id, 'company:' || company_id FROM pairs
+            UNION ALL SELECT DISTINCT pairs.item_id, 'sector:' || link.sector_id
+                FROM pairs JOIN {q(sectors)} link ON link.company_id = pairs.company_id
+            UNION ALL SELECT DISTINCT content_object_id, 'tag:' || tag_id FROM {q(tagged)}
+                WHERE content_object_id IN (SELECT id FROM pub)
+        )
+    """
+    return sql, params
+
+
+def current_values(ids: list[int]) -> dict[int, tuple]:
+    """{item id: (published_at, sorted facet values)} of the published items among `ids`."""
+    ctes, params = _values_sql(ids)
+    found: dict[int, tuple] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {ctes} SELECT vals.item_id, pub.published_at, vals.value"
+            " FROM vals JOIN pub ON pub.id = vals.item_id",
+            params,
+        )
+        for item_id, published_at, value in cursor.fetchall():
+            found.setdefault(item_id, (published_at, set()))[1].add(value)
+    return {pk: (_aware(when), sorted(values)) for pk, (when, values) in found.items()}
+
+
+def _aware(when):
+    """A raw cursor on SQLite reads a stored time as naive UTC."""
+    return timezone.make_aware(when, dt.UTC) if timezone.is_naive(when) else when
+
+
+# --- writes -------------------------------------------------------------------------------
+
+
+def _apply(delta: Counter) -> None:
+    """Add `delta` {(scope, value): n} to the counts (rows reaching 0 are removed)."""
+    changes = sorted((key, n) for key, n in delta.items() if n)
+    if not changes:
+        return
+    table = connection.ops.quote_name(FacetCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (scope, value, count) VALUES (%s, %s, %s)"
+            " ON CONFLICT (scope, value) DO UPDATE SET count = "
+            f"{table}.count + excluded.count",
+            [(scope, value, n) for (scope, value), n in changes],
+        )
+    FacetCount.objects.filter(count=0).filter(
+        scope__in={scope for (scope, _value), _n in changes}
+    ).delete()
+
+
+def refresh_items(ids: Iterable[int]) -> None:
+    """Recount the given items: take off what they added, add what they add now."""
+    ids = sorted({int(pk) for pk in ids if pk is not None})
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        with transaction.atomic():
+            # Lock the items (their writer holds them already): one recount at a time each.
+            list(Item._base_manager.select_for_update().filter(pk__in=chunk).values_list("pk"))
+            rows = ItemFacets.objects.filter(item_id__in=chunk)
+            stored = {row.item_id: row.values for row in rows}
+            now = current_values(chunk)
+            delta: Counter = Counter()
+            for pk in chunk:
+                delta.subtract(contribution(stored.get(pk, ())))
+                delta.update(contribution(now[pk][1] if pk in now else ()))
+            _apply(delta)
+            ItemFacets.objects.filter(item_id__in=chunk).delete()
+            ItemFacets.objects.bulk_create(
+                ItemFacets(item_id=pk, published_at=when, facet_values=" ".join(values))
+                for pk, (when, values) in now.items()
+            )
+
+
+def forget_items(ids: Iterable[int]) -> None:
+    """Take items about to be deleted off the counts."""
+    ids = list(ids)
+    with transaction.atomic():
+        delta: Counter = Counter()
+        for row in ItemFacets.objects.select_for_update().filter(item_id__in=ids):
+            delta.subtract(contribution(row.values))
+        _apply(delta)
+        ItemFacets.objects.filter(item_id__in=ids).delete()
+
+
+def rebuild() -> None:
+    """Recount every item, in two set-based statements (a minute at a million items)."""
+    ctes, params = _values_sql(None)
+    q = connection.ops.quote_name
+    counts, counted = q(FacetCount._meta.db_table), q(ItemFacets._meta.db_table)
+    joined = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    prefixes = " OR ".join(f"vals.value LIKE '{prefix}%%'" for prefix in SCOPE_PREFIXES)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {counts}")
+        cursor.execute(f"DELETE FROM {counted}")
+        cursor.execute(
+            f"INSERT INTO {counted} (item_id, published_at, facet_values)"
+            f" WITH {ctes} SELECT pub.id, pub.published_at, {joined}(vals.value, ' ')"
+            " FROM pub JOIN vals ON vals.item_id = pub.id GROUP BY pub.id, pub.published_at",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO {counts} (scope, value, count)"
+            f" WITH {ctes}, scopes(item_id, scope) AS ("
+            f"     SELECT id, '{ALL}' FROM pub"
+            f"     UNION ALL SELECT item_id, value FROM vals WHERE {prefixes}"
+            " )"
+            " SELECT scopes.scope, vals.value, COUNT(*)"
+            " FROM scopes JOIN vals ON vals.item_id = scopes.item_id"
+            " GROUP BY scopes.scope, vals.value",
+            params,
+        )
+
+
+# --- reads --------------------------------------------------------------------------------
+
+
+def scope_counts(scope: str, now=None) -> Counter:
+    """{facet value: public items} of the list `scope`, in one query: the stored counts less
+    the items of the list still scheduled at `now`."""
+    now = now or timezone.now()
+    q = connection.ops.quote_name
+    counts, counted = q(FacetCount._meta.db_table), q(ItemFacets._meta.db_table)
+    sql = (
+        f"SELECT value, count FROM {counts} WHERE scope = %s"
+        f" UNION ALL SELECT facet_values, NULL FROM {counted} WHERE published_at > %s"
+    )
+    params: list = [scope, connection.ops.adapt_datetimefield_value(now)]
+    if scope != ALL:
+        sql += " AND (' ' || facet_values || ' ') LIKE %s"
+        params.append(f"% {scope} %")
+    result: Counter = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for value, count in cursor.fetchall():
+            if count is None:
+                result.subtract(value.split())
+            else:
+                result[value] += count
+    return result
+
+
+def scope_of(obj) -> str:
+    """The scope key of a list's object: a topic, a company, or None (every item)."""
+    if isinstance(obj, Topic):
+        return f"topic:{obj.pk}"
+    if isinstance(obj, Company):
+        return f"company:{obj.pk}"
+    return ALL

@@ -1,0 +1,59 @@
+"""Facet counts kept up to date on write: what a topic page, a company page and the full
+list show beside their results without counting their items on every request.
+
+`search.facet_counts` explains the rule and owns every write; this module only holds the
+two tables.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from stories.models import Item
+
+
+class FacetCount(models.Model):
+    """How many published items of a list (`scope`) have one facet value (`value`).
+
+    `scope` is "all" (every item), "topic:<id>" (a topic with its sub-topics) or
+    "company:<id>" (items naming the company); `value` is "total" or a facet value such as
+    "kind:article", "country:FR", "region:europe", "topic:<id>", "company:<id>",
+    "sector:<id>", "tag:<id>", "language:fr". Scheduled items are counted here and taken off
+    when the counts are read (`search.facet_counts.scope_counts`), so a publication time
+    passing needs no write.
+    """
+
+    scope = models.CharField(_("list"), max_length=40)
+    value = models.CharField(_("facet value"), max_length=80)
+    count = models.IntegerField(_("items"))
+
+    class Meta:
+        verbose_name = _("facet count")
+        verbose_name_plural = _("facet counts")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "value"], name="facet_count_scope_value")
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.value}: {self.count}"
+
+
+class ItemFacets(models.Model):
+    """The facet values a published item adds to the counts, as last counted: what a later
+    write must take off again, and what is taken off while the item is still scheduled."""
+
+    item = models.OneToOneField(
+        Item, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=True
+    )
+    published_at = models.DateTimeField(_("publication date and time"), db_index=True)
+    facet_values = models.TextField(_("facet values"))
+
+    class Meta:
+        verbose_name = _("counted item")
+        verbose_name_plural = _("counted items")
+
+    def __str__(self):
+        return f"{self.item_id}: {self.facet_values}"
+
+    @property
+    def values(self) -> list[str]:
+        return self.facet_values.split()

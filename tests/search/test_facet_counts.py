@@ -1,0 +1,179 @@
+"""The facet counts kept on write (`search.facet_counts`) stay equal to counting live.
+
+After every kind of write an editor or a script makes, the stored counts of every list (the
+full list, each topic with its sub-topics, each company) must give exactly the facets and
+the total that counting the list's items gives; scheduled items join when their time comes.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core import management
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from companies.models import Company
+from resource_centre.publishing import Status, publish, unpublish
+from search import facet_counts
+from search.facets import facets, stored_counts
+from search.filters import filter_items
+from search.models import FacetCount
+from search.results import scoped_items
+from stories.models import Item, Topic
+from tests.factories import (
+    ArticleFactory,
+    CompanyFactory,
+    CompanyResponseFactory,
+    SectorFactory,
+    StoryFactory,
+    TagFactory,
+    TopicFactory,
+)
+from tests.search.test_facets import counts
+
+pytestmark = pytest.mark.django_db
+
+
+def scopes():
+    return [None, *Topic.objects.all(), *Company.objects.all()]
+
+
+def assert_counts_exact():
+    """Every list's stored facets and total equal those counted over its items."""
+    tree = Topic.objects.tree()
+    for scope in scopes():
+        filterset = filter_items(QueryDict(), scoped_items(scope, tree), tree)
+        stored = stored_counts(filterset, scope)
+        assert stored is not None
+        assert stored.total == filterset.qs.count(), scope
+        assert facets(filterset, stored) == facets(filterset), scope
+
+
+def stored_rows():
+    return sorted(FacetCount.objects.values_list("scope", "value", "count"))
+
+
+@pytest.fixture
+def archive():
+    tech = TopicFactory(slug="tech", title="Technology")
+    digital = TopicFactory(slug="digital", title="Digital freedom", parent=tech)
+    labour = TopicFactory(slug="labour", title="Labour")
+    mining = SectorFactory(slug="mining", name="Mining")
+    acme = CompanyFactory(slug="acme", name="Acme")
+    acme.sectors.add(mining)
+    other = CompanyFactory(slug="other", name="Other")
+    article = ArticleFactory(topics=[digital], companies=[acme], countries=["FR", "DE"])
+    article.tags.add(TagFactory(slug="spyware", name="spyware"))
+    story = StoryFactory(topics=[labour, digital], countries=["BR"], original_language="pt")
+    CompanyResponseFactory(company=other, topics=[labour])
+    ArticleFactory(topics=[digital], status=Status.DRAFT)
+    return {"tech": tech, "digital": digital, "labour": labour, "acme": acme, "other": other,
+            "article": article, "story": story, "mining": mining}  # fmt: skip
+
+
+def test_counts_are_exact_after_creating_items(archive):
+    assert_counts_exact()
+    digital = facet_counts.scope_counts(f"topic:{archive['digital'].pk}")
+    assert digital["total"] == 2
+    assert digital["kind:article"] == 1 and digital["kind:story"] == 1
+    assert digital["region:europe"] == 1  # FR and DE: one item
+    assert digital[f"company:{archive['acme'].pk}"] == 1
+    assert digital[f"sector:{archive['mining'].pk}"] == 1
+
+
+def test_counts_follow_edits_of_fields_and_links_from_either_side(archive):
+    article, story = archive["article"], archive["story"]
+    article.countries = ["CN"]
+    article.save()
+    assert_counts_exact()
+    article.topics.set([archive["labour"]])
+    assert_counts_exact()
+    archive["tech"].items.add(story)  # from the topic's side
+    assert_counts_exact()
+    archive["acme"].items.add(story)
+    assert_counts_exact()
+    archive["digital"].items.clear()
+    assert_counts_exact()
+    story.tags.add("cobalt")
+    article.tags.remove(*article.tags.all())
+    assert_counts_exact()
+    story.companies.remove(archive["acme"])
+    assert_counts_exact()
+
+
+def test_counts_follow_publishing_unpublishing_and_deleting(archive):
+    publish(Item.objects.filter(status=Status.DRAFT))
+    assert_counts_exact()
+    unpublish(Item.objects.filter(pk=archive["article"].pk))
+    assert_counts_exact()
+    archive["story"].delete()
+    assert_counts_exact()
+    Item.objects.get(kind="response").delete()  # from the Item table, not its kind's
+    assert_counts_exact()
+    assert stored_counts(filter_items(QueryDict()), None).total == 1
+
+
+def test_a_scheduled_item_is_counted_once_its_time_comes(archive, monkeypatch):
+    soon = timezone.now() + dt.timedelta(hours=1)
+    ArticleFactory(topics=[archive["digital"]], published_at=soon, countries=["JP"])
+    assert_counts_exact()
+    assert facet_counts.scope_counts(f"topic:{archive['digital'].pk}")["country:JP"] == 0
+    later = soon + dt.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert_counts_exact()
+    assert facet_counts.scope_counts(f"topic:{archive['digital'].pk}")["country:JP"] == 1
+
+
+def test_structural_changes_recount_everything(archive):
+    archive["digital"].parent = archive["labour"]
+    archive["digital"].save()
+    assert_counts_exact()
+    archive["other"].sectors.add(archive["mining"])
+    assert_counts_exact()
+    archive["acme"].delete()
+    assert_counts_exact()
+    archive["mining"].delete()
+    assert_counts_exact()
+    archive["article"].tags.first().delete()
+    assert_counts_exact()
+
+
+def test_a_rebuild_gives_the_counts_kept_on_write(archive):
+    archive["story"].topics.add(archive["tech"])
+    kept = stored_rows()
+    facet_counts.rebuild()
+    assert stored_rows() == kept
+    FacetCount.objects.all().delete()
+    management.call_command("rebuild_facet_counts", verbosity=0)
+    assert stored_rows() == kept
+
+
+def test_a_dump_loaded_into_an_empty_database_counts_the_same(archive, tmp_path):
+    kept = stored_rows()
+    dump = tmp_path / "dump.json"
+    management.call_command(
+        "dumpdata", "companies", "stories", "responses", "taggit", output=str(dump), verbosity=0
+    )
+    Item.objects.all().delete()
+    Company.objects.all().delete()
+    Topic.objects.filter(parent__isnull=False).delete()
+    Topic.objects.all().delete()
+    assert stored_rows() == []
+    management.call_command("loaddata", str(dump), verbosity=0)
+    assert stored_rows() == kept
+    assert_counts_exact()
+
+
+def test_the_topic_page_shows_the_kept_counts(client, archive):
+    response = client.get(reverse("stories:topic_detail", args=["tech"]))
+    assert counts(response, "kind") == {"article": 1, "story": 1}
+    assert counts(response, "country") == {"BR": 1, "DE": 1, "FR": 1}
+    assert "2 results" in response.content.decode() or "2 items" in response.content.decode()
+
+
+def test_a_filtered_list_is_counted_live(client, archive):
+    response = client.get(reverse("stories:topic_detail", args=["tech"]), {"kind": "story"})
+    # A facet is counted without its own filter: both kinds still show their counts.
+    assert counts(response, "kind") == {"article": 1, "story": 1}
+    assert counts(response, "country") == {"BR": 1}
