@@ -104,7 +104,9 @@ def result_context(request, scope=None, per_page: int = PER_PAGE):
     `export_links` and `response_export_links`. Invalid filters give status 400 and no
     items; a page that is not a number or past the end raises Http404.
     """
-    topic_tree = Topic.objects.tree()  # for the scope, the topic filters and facets alike
+    # A topic's list needs the topic tree at once; others read it only if a topic filter or
+    # live facet counts ask (ItemFilter.topic_tree).
+    topic_tree = Topic.objects.tree() if isinstance(scope, Topic) else None
     filterset = filter_request(request, scoped_items(scope, topic_tree), topic_tree)
     query_string = filter_query_string(request.GET)
     list_scope, scope = scope, scope_filters(scope)
