@@ -62,8 +62,10 @@ class Facet:
     label: str
     choices: list[FacetChoice] = field(default_factory=list)
     truncated: bool = False
-    #: False when the filters were invalid: the choices are the raw values, uncounted.
+    #: False when the choices carry no counts (invalid filters, or a list too long to count).
     counted: bool = True
+    #: False when the filters were invalid: the choices are the raw values sent.
+    labelled: bool = True
     invalid: bool = False
 
     def __iter__(self):
@@ -97,10 +99,11 @@ def has_filters(filterset) -> bool:
     return any(selected_values(filterset, name) for name in filterset.filters)
 
 
-def stored_counts(filterset, scope=None) -> StoredCounts | None:
+def stored_counts(filterset, scope=None, *, unfiltered_only=True) -> StoredCounts | None:
     """The kept counts of the list of `scope` (a topic, a company or None: every item), or
-    None when filters narrow it (its counts are then counted live)."""
-    if has_filters(filterset):
+    None when filters narrow it (its counts are then counted live) unless
+    `unfiltered_only` is False."""
+    if unfiltered_only and has_filters(filterset):
         return None
     counts: dict[str, dict] = {name: {} for name in FACET_NAMES}
     found = scope_counts(scope_of(scope))
@@ -111,18 +114,33 @@ def stored_counts(filterset, scope=None) -> StoredCounts | None:
     return StoredCounts(counts, max(found[TOTAL], 0))
 
 
-def facets(filterset, stored: StoredCounts | None = None) -> list[Facet]:
+def facets(filterset, stored: StoredCounts | None = None, scope=None, capped=False):
     """Every facet with at least one choice, in FACET_NAMES order (see the module doc):
-    from `stored` counts when given, else counted over the filtered results."""
+    from `stored` counts when given, else counted over the filtered results.
+
+    A filtered list longer than the count limit (`capped`) is not counted live, which
+    would read every result: its choices are those of the unfiltered list of `scope`,
+    shown without counts (`Facet.counted` False), except the one facet with a choice made
+    when it is the only one: counted without its own filter, its counts are the unfiltered
+    list's, exact.
+    """
     labels = {name: str(filterset.filters[name].label) for name in FACET_NAMES}
     selected = {name: selected_values(filterset, name) for name in FACET_NAMES}
+    exact = set(FACET_NAMES)
+    if stored is None and capped:
+        stored = stored_counts(filterset, scope, unfiltered_only=False)
+        chosen = [name for name in filterset.filters if selected_values(filterset, name)]
+        exact = set(chosen) if len(chosen) == 1 else set()
     if stored is not None:
         counts = stored.counts
     else:
         counts = _simple_counts(filterset, selected) | _related_counts(filterset)
     built = _simple_facets(counts, labels, selected)
     built.update(_related_facets(counts, labels, selected))
-    return [built[name] for name in FACET_NAMES if built.get(name) and built[name].choices]
+    result = [built[name] for name in FACET_NAMES if built.get(name) and built[name].choices]
+    for facet in result:
+        facet.counted = facet.name in exact
+    return result
 
 
 def submitted_facets(filterset) -> list[Facet]:
@@ -134,7 +152,9 @@ def submitted_facets(filterset) -> list[Facet]:
         if values:
             choices = [FacetChoice(value, value, 0, True) for value in values]
             label = str(filterset.filters[name].label)
-            result.append(Facet(name, label, choices, counted=False, invalid=name in errors))
+            result.append(
+                Facet(name, label, choices, counted=False, labelled=False, invalid=name in errors)
+            )
     return result
 
 

@@ -32,10 +32,11 @@ from stories.models import Item, Kind, Tag, TaggedItem, Topic
 MAX_PARAMETERS = 200
 MAX_QUERY_LENGTH = 200
 #: Parameters that take one value: repeating them is an error, not a silent pick.
-SINGLE_VALUED = ("q", "date_from", "date_to", "page")
-#: Parameters of a list's address that are not filters of its items: the page number, and a
-#: feed's length and format. Pages, feeds and downloads all leave them out of the filters.
-NOT_FILTERS = ("page", "limit", "format")
+SINGLE_VALUED = ("q", "date_from", "date_to", "page", "before", "after")
+#: Parameters of a list's address that are not filters of its items: the page (numbered, or
+#: by position), and a feed's length and format. Pages, feeds and downloads all leave them
+#: out of the filters.
+NOT_FILTERS = ("page", "before", "after", "limit", "format")
 
 
 def filter_params(data: QueryDict) -> QueryDict:
@@ -113,7 +114,11 @@ class ItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_text", max_length=MAX_QUERY_LENGTH
     )
-    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=Kind.choices)
+    # distinct=False: no filter here joins rows (they test columns or use subqueries), and
+    # DISTINCT would make the database sort every result before taking a page.
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=Kind.choices, distinct=False
+    )
     topic = django_filters.ModelMultipleChoiceFilter(
         label=_("Topic"),
         to_field_name="slug",
@@ -136,7 +141,10 @@ class ItemFilter(django_filters.FilterSet):
         label=_("Region"), choices=region_choices, method="filter_regions"
     )
     language = django_filters.MultipleChoiceFilter(
-        label=_("Original language"), field_name="original_language", choices=settings.LANGUAGES
+        label=_("Original language"),
+        field_name="original_language",
+        choices=settings.LANGUAGES,
+        distinct=False,
     )
     tag = django_filters.ModelMultipleChoiceFilter(
         label=_("Tag"), to_field_name="slug", queryset=all_tags, method="filter_tags"

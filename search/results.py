@@ -11,18 +11,28 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from companies.models import Company
-from resource_centre.pagination import paginate
+from resource_centre.pagination import (
+    LAST,
+    CappedPaginator,
+    keyset_page,
+    paginate,
+    token_of,
+    wants_keyset,
+)
 from search.facets import facets, selected_values, stored_counts, submitted_facets
 from search.filters import filter_items, filter_query_string, too_many_filters_message
 from search.fulltext.highlight import highlight_items
 from stories.models import Item, Kind, Topic
 
 PER_PAGE = 20
+#: Numbered pages stop here (OFFSET stays cheap); "Older" and "Oldest" links go further.
+NUMBERED_PAGES = 50
 #: Pages from this offset on read their ids before their rows (see `page_items`).
 DEFERRED_JOIN_FROM = 200
 #: Result lists are counted this far: past it they read "10,000+" and page up to here.
@@ -96,7 +106,7 @@ def export_links(query_string: str, scope: dict | None = None, route: str = "sea
     return links
 
 
-def result_context(request, scope=None, per_page: int = PER_PAGE):
+def result_context(request, scope=None, per_page: int | None = None):
     """(context, status) for the filterable list of `scope`'s items (see `scoped_items`).
 
     The context holds `filter`, `page_obj`, `items` (each with `.highlight` when there is a
@@ -104,6 +114,7 @@ def result_context(request, scope=None, per_page: int = PER_PAGE):
     `export_links` and `response_export_links`. Invalid filters give status 400 and no
     items; a page that is not a number or past the end raises Http404.
     """
+    per_page = per_page or PER_PAGE
     # A topic's list needs the topic tree at once; others read it only if a topic filter or
     # live facet counts ask (ItemFilter.topic_tree).
     topic_tree = Topic.objects.tree() if isinstance(scope, Topic) else None
@@ -130,9 +141,19 @@ def result_context(request, scope=None, per_page: int = PER_PAGE):
     stored = stored_counts(filterset, list_scope)
     ids = filterset.qs.values_list("pk", flat=True)
     total = stored.total if stored else None
-    page_obj = paginate(request, ids, per_page, COUNT_LIMIT, known_count=total)
-    items = page_items(filterset.qs, page_obj)
-    page_obj.object_list = items
+    if wants_keyset(request):
+        if filterset.text_query:  # most relevant first: there is no position to page from
+            raise Http404(_("There is no such page."))
+        paginator = CappedPaginator(ids, per_page, COUNT_LIMIT, total, max_pages=NUMBERED_PAGES)
+        page_obj = keyset_page(request, filterset.qs.for_listing(), per_page)
+        page_obj.paginator = paginator
+        items = page_obj.object_list
+    else:
+        page_obj = paginate(
+            request, ids, per_page, COUNT_LIMIT, known_count=total, max_pages=NUMBERED_PAGES
+        )
+        items = page_items(filterset.qs, page_obj)
+        page_obj.object_list = items
     text = filterset.text_query
     if text:
         highlight_items(items, text, get_language() or settings.LANGUAGE_CODE)
@@ -141,11 +162,61 @@ def result_context(request, scope=None, per_page: int = PER_PAGE):
         items=items,
         paginator=page_obj.paginator,
         is_paginated=page_obj.has_other_pages(),
+        page_links=page_links(page_obj, query_string, ranked=bool(text)),
         search_query=text,
-        facets=facets(filterset, stored),
+        facets=facets(filterset, stored, list_scope, capped=page_obj.paginator.is_capped),
+    )
+    context["uncounted_facets"] = any(
+        facet.labelled and not facet.counted for facet in context["facets"]
     )
     context["response_count"] = _response_count(filterset, context["facets"])
     return context, 200
+
+
+@dataclass(frozen=True)
+class PageLink:
+    #: "newer" (before the current page's label) or "older" (after it).
+    side: str
+    label: str
+    href: str
+    #: "prev" or "next" for the adjacent pages, else "".
+    rel: str = ""
+
+
+def page_links(page_obj, query_string: str, ranked: bool = False) -> list[PageLink]:
+    """The links between the pages of a result list, for `search/pagination.html`.
+
+    Numbered pages link to the previous and next page; past the last numbered page, and on
+    every page reached by position (`?before=`, `?after=`, `?page=last`), "Newer", "Older",
+    "Newest" and "Oldest" go on to any depth. A ranked list (a text query) has numbered
+    pages only."""
+
+    def href(**params) -> str:
+        extra = "&".join(f"{name}={value}" for name, value in params.items())
+        joined = "&".join(part for part in (query_string, extra) if part)
+        return f"?{joined}" if joined else "?"
+
+    links = []
+    if getattr(page_obj, "is_keyset", False):
+        links.append(PageLink("newer", _("Newest"), href()))
+        if page_obj.newer:
+            links.append(PageLink("newer", _("Newer"), href(after=page_obj.newer), "prev"))
+        if page_obj.older:
+            links.append(PageLink("older", _("Older"), href(before=page_obj.older), "next"))
+            links.append(PageLink("older", _("Oldest"), href(page=LAST)))
+        return links
+    if page_obj.has_previous():
+        previous = href(page=page_obj.previous_page_number())
+        links.append(PageLink("newer", _("Previous"), previous, "prev"))
+    truncated = page_obj.paginator.pages_truncated and not ranked
+    if page_obj.has_next():
+        links.append(PageLink("older", _("Next"), href(page=page_obj.next_page_number()), "next"))
+    elif truncated and page_obj.object_list:
+        older = href(before=token_of(page_obj.object_list[-1]))
+        links.append(PageLink("older", _("Older"), older, "next"))
+    if truncated:
+        links.append(PageLink("older", _("Oldest"), href(page=LAST)))
+    return links
 
 
 def page_items(queryset, page_obj) -> list:

@@ -30,6 +30,7 @@ from tests.factories import (
     TagFactory,
     TopicFactory,
 )
+from tests.html import parse, text
 from tests.search.test_facets import counts
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +178,27 @@ def test_a_filtered_list_is_counted_live(client, archive):
     # A facet is counted without its own filter: both kinds still show their counts.
     assert counts(response, "kind") == {"article": 1, "story": 1}
     assert counts(response, "country") == {"BR": 1}
+
+
+def test_a_filtered_list_longer_than_the_count_limit_is_not_counted_live(
+    client, archive, monkeypatch
+):
+    """Counting a long filtered list would read every result: its choices are shown
+    uncounted, with a note, except the one facet filtered on (exact without its filter)."""
+    import search.results
+
+    monkeypatch.setattr(search.results, "COUNT_LIMIT", 1)
+    ArticleFactory(topics=[archive["digital"]], countries=["JP"])
+    response = client.get(reverse("stories:topic_detail", args=["tech"]), {"kind": "article"})
+    page = parse(response)
+    assert counts(response, "kind") == {"article": 2, "story": 1}
+    countries = page.xpath("//fieldset[contains(@class, 'facet-country')]//label")
+    # The topic's own choices, uncounted (Brazil's story is not an article, but listed).
+    assert {text(label) for label in countries} == {"Brazil", "France", "Germany", "Japan"}
+    assert not page.xpath("//fieldset[contains(@class, 'facet-country')]//*[@class='facet-count']")
+    assert "too long to count" in text(page.xpath("//form[@class='filters']")[0])
+
+
+def test_kind_and_language_filters_leave_the_database_no_distinct_to_sort():
+    filterset = filter_items(QueryDict("kind=article&language=fr"))
+    assert "DISTINCT" not in str(filterset.qs.query)
