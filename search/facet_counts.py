@@ -43,6 +43,8 @@ ALL = "all"
 TOTAL = "total"
 #: Facet values that are also scopes: the lists of a topic and of a company.
 SCOPE_PREFIXES = ("topic:", "company:")
+#: Facets with few values, read whole however few of each facet's values a page shows.
+SHORT_FACETS = [TOTAL, "kind", "language", "region", "sector"]
 #: Items recomputed per statement (SQLite's limit on parameters is far above it).
 CHUNK = 500
 
@@ -50,6 +52,11 @@ CHUNK = 500
 def scopes_of(values: Iterable[str]) -> list[str]:
     """The lists an item with these facet values belongs to."""
     return [ALL, *(value for value in values if value.startswith(SCOPE_PREFIXES))]
+
+
+def facet_of(value: str) -> str:
+    """The facet of a facet value: "kind" for "kind:article", "total" for "total"."""
+    return value.partition(":")[0]
 
 
 def contribution(values: Iterable[str]) -> list[tuple[str, str]]:
@@ -77,8 +84,8 @@ def _country_rows_sql() -> str:
 
 
 def _values_sql(ids: list[int] | None) -> tuple[str, list]:
-    """WITH clauses ending in `vals(item_id, value)`: every facet value of every published
-    item (of `ids`, or all), each once; plus `pub(id, published_at, ...)`."""
+    """WITH clauses ending in `vals(item_id, facet, value)`: every facet value of every
+    published item (of `ids`, or all), each once; plus `pub(id, published_at, ...)`."""
     q = connection.ops.quote_name
     params: list = [Status.PUBLISHED]
     where = "status = %s"
@@ -112,20 +119,20 @@ def _values_sql(ids: list[int] | None) -> tuple[str, list]:
         region_map(code, slug) AS (VALUES {region_rows}),
         pairs(item_id, company_id) AS ({" UNION ".join(pairs)}),
         item_country(item_id, code) AS ({_country_rows_sql()}),
-        vals(item_id, value) AS (
-            SELECT id, '{TOTAL}' FROM pub
-            UNION ALL SELECT id, 'kind:' || kind FROM pub
-            UNION ALL SELECT id, 'language:' || original_language FROM pub
-            UNION ALL SELECT DISTINCT item_id, 'country:' || code FROM item_country
-            UNION ALL SELECT DISTINCT ic.item_id, 'region:' || rm.slug
+        vals(item_id, facet, value) AS (
+            SELECT id, '{TOTAL}', '{TOTAL}' FROM pub
+            UNION ALL SELECT id, 'kind', 'kind:' || kind FROM pub
+            UNION ALL SELECT id, 'language', 'language:' || original_language FROM pub
+            UNION ALL SELECT DISTINCT item_id, 'country', 'country:' || code FROM item_country
+            UNION ALL SELECT DISTINCT ic.item_id, 'region', 'region:' || rm.slug
                 FROM item_country ic JOIN region_map rm ON rm.code = ic.code
-            UNION ALL SELECT DISTINCT link.item_id, 'topic:' || closure.ancestor_id
+            UNION ALL SELECT DISTINCT link.item_id, 'topic', 'topic:' || closure.ancestor_id
                 FROM {q(topics)} link JOIN closure ON closure.topic_id = link.topic_id
                 WHERE link.item_id IN (SELECT id FROM pub)
-            UNION ALL SELECT item_id, 'company:' || company_id FROM pairs
-            UNION ALL SELECT DISTINCT pairs.item_id, 'sector:' || link.sector_id
+            UNION ALL SELECT item_id, 'company', 'company:' || company_id FROM pairs
+            UNION ALL SELECT DISTINCT pairs.item_id, 'sector', 'sector:' || link.sector_id
                 FROM pairs JOIN {q(sectors)} link ON link.company_id = pairs.company_id
-            UNION ALL SELECT DISTINCT content_object_id, 'tag:' || tag_id FROM {q(tagged)}
+            UNION ALL SELECT DISTINCT content_object_id, 'tag', 'tag:' || tag_id FROM {q(tagged)}
                 WHERE content_object_id IN (SELECT id FROM pub)
         )
     """
@@ -163,10 +170,10 @@ def _apply(delta: Counter) -> None:
     table = connection.ops.quote_name(FacetCount._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (scope, value, count) VALUES (%s, %s, %s)"
+            f"INSERT INTO {table} (scope, facet, value, count) VALUES (%s, %s, %s, %s)"
             " ON CONFLICT (scope, value) DO UPDATE SET count = "
             f"{table}.count + excluded.count",
-            [(scope, value, n) for (scope, value), n in changes],
+            [(scope, facet_of(value), value, n) for (scope, value), n in changes],
         )
     FacetCount.objects.filter(count=0).filter(
         scope__in={scope for (scope, _value), _n in changes}
@@ -224,14 +231,14 @@ def rebuild() -> None:
             params,
         )
         cursor.execute(
-            f"INSERT INTO {counts} (scope, value, count)"
+            f"INSERT INTO {counts} (scope, facet, value, count)"
             f" WITH {ctes}, scopes(item_id, scope) AS ("
             f"     SELECT id, '{ALL}' FROM pub"
             f"     UNION ALL SELECT item_id, value FROM vals WHERE {prefixes}"
             " )"
-            " SELECT scopes.scope, vals.value, COUNT(*)"
+            " SELECT scopes.scope, vals.facet, vals.value, COUNT(*)"
             " FROM scopes JOIN vals ON vals.item_id = scopes.item_id"
-            " GROUP BY scopes.scope, vals.value",
+            " GROUP BY scopes.scope, vals.facet, vals.value",
             params,
         )
 
@@ -239,17 +246,34 @@ def rebuild() -> None:
 # --- reads --------------------------------------------------------------------------------
 
 
-def scope_counts(scope: str, now=None) -> Counter:
+def scope_counts(scope: str, now=None, top: int | None = None, also=()) -> Counter:
     """{facet value: public items} of the list `scope`, in one query: the stored counts less
-    the items of the list still scheduled at `now`."""
+    the items of the list still scheduled at `now`.
+
+    With `top`, each facet's values are read only as far as its `top` most frequent (by the
+    stored count), plus the values `also`; every value of the facets in SHORT_FACETS."""
     now = now or timezone.now()
     q = connection.ops.quote_name
     counts, counted = q(FacetCount._meta.db_table), q(ItemFacets._meta.db_table)
-    sql = (
-        f"SELECT value, count FROM {counts} WHERE scope = %s"
-        f" UNION ALL SELECT facet_values, NULL FROM {counted} WHERE published_at > %s"
-    )
-    params: list = [scope, connection.ops.adapt_datetimefield_value(now)]
+    params: list = [scope]
+    if top is None:
+        stored = f"SELECT value, count FROM {counts} WHERE scope = %s"
+    else:
+        short = ", ".join(["%s"] * len(SHORT_FACETS))
+        wanted = [f"facet_rank <= {int(top)}", f"facet IN ({short})"]
+        params += SHORT_FACETS
+        if also:
+            wanted.append(f"value IN ({', '.join(['%s'] * len(also))})")
+            params += list(also)
+        stored = (
+            "SELECT value, count FROM ("
+            "  SELECT facet, value, count, ROW_NUMBER() OVER ("
+            "      PARTITION BY facet ORDER BY count DESC, value) AS facet_rank"
+            f"  FROM {counts} WHERE scope = %s"
+            f") ranked WHERE {' OR '.join(wanted)}"
+        )
+    sql = f"{stored} UNION ALL SELECT facet_values, NULL FROM {counted} WHERE published_at > %s"
+    params.append(connection.ops.adapt_datetimefield_value(now))
     if scope != ALL:
         sql += " AND (' ' || facet_values || ' ') LIKE %s"
         params.append(f"% {scope} %")

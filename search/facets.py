@@ -106,12 +106,28 @@ def stored_counts(filterset, scope=None, *, unfiltered_only=True) -> StoredCount
     if unfiltered_only and has_filters(filterset):
         return None
     counts: dict[str, dict] = {name: {} for name in FACET_NAMES}
-    found = scope_counts(scope_of(scope))
+    # A margin over FACET_LIMIT: scheduled items, taken off after ranking, may reorder a few.
+    found = scope_counts(scope_of(scope), top=FACET_LIMIT + 10, also=_selected_keys(filterset))
     for value, n in found.items():
         name, _sep, key = value.partition(":")
         if n > 0 and name in counts:
             counts[name][int(key) if name in RELATED else key] = n
     return StoredCounts(counts, max(found[TOTAL], 0))
+
+
+def _selected_keys(filterset) -> list[str]:
+    """The stored keys of the choices made ("topic:12", "country:FR"), so that a selected
+    choice is read however rare it is."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return []
+    keys = []
+    for name in FACET_NAMES:
+        value = filterset.form.cleaned_data.get(name) or []
+        if name in RELATED:
+            keys += [f"{name}:{obj.pk}" for obj in value]
+        else:
+            keys += [f"{name}:{code}" for code in value]
+    return keys
 
 
 def facets(filterset, stored: StoredCounts | None = None, scope=None, capped=False):

@@ -23,6 +23,7 @@ class FacetCount(models.Model):
     """
 
     scope = models.CharField(_("list"), max_length=40)
+    facet = models.CharField(_("facet"), max_length=20)
     value = models.CharField(_("facet value"), max_length=80)
     count = models.IntegerField(_("items"))
 

@@ -9,6 +9,7 @@ or tag deleted), recount everything.
 
 import threading
 
+from django.db import connection
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -149,6 +150,8 @@ def _counts_after_migrate(sender, using, **kwargs):
     """A database migrated onto this code with items but no counts yet gets them counted."""
     if sender.name != "search" or using != "default":
         return
+    if FacetCount._meta.db_table not in connection.introspection.table_names():
+        return  # migrated backwards, past the tables
     if FacetCount.objects.exists():
         return
     if Item._base_manager.filter(status=Status.PUBLISHED).exists():
