@@ -44,6 +44,7 @@ from django.utils.text import slugify
 from django_countries import countries
 
 from companies.models import Company, Sector
+from resource_centre import content_version
 from resource_centre.i18n import LANGUAGE_CODES, column
 from resource_centre.publishing import Status
 from responses.models import CompanyResponse, Issue, Outcome
@@ -838,6 +839,8 @@ def build_archive(
     try:
         with transaction.atomic():
             builder.run()
+            # Set-based SQL sends no signal: the pages and feeds cached before are stale.
+            content_version.refresh()
     except BaseException:
         builder.undo_items()
         raise

@@ -36,3 +36,20 @@ class SiteMessage(Publishable):
         """Changes whenever the message is edited, so a hidden message shows again."""
         stamp = f"{self.pk}:{self.updated_at.isoformat() if self.updated_at else ''}"
         return hashlib.sha256(stamp.encode()).hexdigest()[:12]
+
+
+class ContentVersion(models.Model):
+    """The one row behind `resource_centre.content_version`: a token that changes whenever
+    anything the public sees may have changed, when it last did, and the earliest publication
+    time still to come (when the public content changes with no write)."""
+
+    token = models.CharField(_("token"), max_length=32)
+    changed_at = models.DateTimeField(_("last changed"))
+    next_change_at = models.DateTimeField(_("next scheduled publication"), null=True)
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self):
+        return self.token

@@ -77,6 +77,9 @@ ROOT_URLCONF = "resource_centre.urls"
 # The result-list engine behind topic and company pages (resource_centre.views.ResultListMixin):
 # named here, like a backend, so that content apps never import the list app.
 RESULT_LIST_BUILDER = "search.results.result_context"
+# The apps whose models are public content: any write to them changes the content version
+# (resource_centre/content_version.py), which keys the page cache and the feeds' validators.
+CONTENT_APPS = ["resource_centre", "companies", "stories", "responses"]
 WSGI_APPLICATION = "resource_centre.wsgi.application"
 
 TEMPLATES = [
