@@ -25,6 +25,9 @@ class CompanyQuerySet(PublishableQuerySet):
 
 
 class Company(Publishable):
+    #: The URL name of a company's profile (reversed with the slug).
+    URL_NAME = "companies:company_detail"
+
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
     sectors = models.ManyToManyField(
@@ -46,7 +49,7 @@ class Company(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("companies:company_detail", kwargs={"slug": self.slug})
+        return reverse(self.URL_NAME, kwargs={"slug": self.slug})
 
     def response_record(self) -> dict:
         """Counts of the company's public responses by outcome, and its response rate (%).

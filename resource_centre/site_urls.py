@@ -1,10 +1,9 @@
 """Language-neutral addresses: sitemap.xml, robots.txt and the health checks."""
 
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.cache import cache_page
 
-from resource_centre import health, views
+from resource_centre import health, i18n_sitemap, views
 from resource_centre.sitemaps import sitemaps
 
 app_name = "site"
@@ -13,13 +12,13 @@ SITEMAP_CACHE_SECONDS = 60 * 15
 urlpatterns = [
     path(
         "sitemap.xml",
-        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.index),
+        cache_page(SITEMAP_CACHE_SECONDS)(i18n_sitemap.index),
         {"sitemaps": sitemaps, "sitemap_url_name": "site:sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.sitemap),
+        cache_page(SITEMAP_CACHE_SECONDS)(i18n_sitemap.section),
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),

@@ -118,6 +118,9 @@ class TopicQuerySet(PublishableQuerySet):
 
 
 class Topic(Publishable):
+    #: The URL name of a topic's page (reversed with the slug).
+    URL_NAME = "stories:topic_detail"
+
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
     intro = RichTextField(_("introduction"))
@@ -156,7 +159,7 @@ class Topic(Publishable):
         return str(localized(self, "title"))
 
     def get_absolute_url(self):
-        return reverse("stories:topic_detail", kwargs={"slug": self.slug})
+        return reverse(self.URL_NAME, kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()
