@@ -1,5 +1,8 @@
 """PostgreSQL full-text search: stemming and ranking per language, CJK substring search,
-SearchHeadline highlighting, and the GIN indexes actually used."""
+SearchHeadline highlighting, and the indexes actually used (GIN for a rare word, the
+newest-first index for a common one)."""
+
+import json
 
 import pytest
 from django.db import connection
@@ -7,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from search.filters import filter_items
+from search.fulltext.query import RANKED_MATCHES
 from stories.models import Item
 from tests.factories import StoryFactory, days_ago
 from tests.html import entries, entry_titles, parse
@@ -111,6 +115,57 @@ def plan(language: str, query: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def merge_pending_and_analyze():
+    """As autovacuum would: merge GIN's pending list (rows added since the index was built),
+    then gather statistics."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT gin_clean_pending_list(index.oid) FROM pg_class index "
+            "JOIN pg_am ON pg_am.oid = index.relam AND pg_am.amname = 'gin' "
+            "JOIN pg_index ON pg_index.indexrelid = index.oid "
+            "WHERE pg_index.indrelid = 'stories_item'::regclass"
+        )
+        cursor.execute("ANALYZE stories_item")
+
+
+def executed_plan(query: str, page: int = 20) -> dict:
+    """EXPLAIN ANALYZE (JSON) of the first `page` ids of the search page's list."""
+    queryset = filter_items({"q": query}, Item.objects.published()).qs
+    sql, params = queryset.values("pk")[:page].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+        document = cursor.fetchone()[0]
+    return (json.loads(document) if isinstance(document, str) else document)[0]["Plan"]
+
+
+def plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", ()):
+        yield from plan_nodes(child)
+
+
+def rows_matched(plan: dict) -> int:
+    """Rows whose stored vector the plan tested against the query (`@@`), all loops."""
+    tested = 0
+    for node in plan_nodes(plan):
+        conditions = " ".join(node.get(key, "") for key in ("Filter", "Recheck Cond"))
+        if "@@" in conditions and node.get("Relation Name") == "stories_item":
+            removed = node.get("Rows Removed by Filter", 0)
+            removed += node.get("Rows Removed by Index Recheck", 0)
+            tested += (node["Actual Rows"] + removed) * node["Actual Loops"]
+    return tested
+
+
+def rows_ranked(plan: dict) -> int:
+    """Rows the plan sorted by ts_rank."""
+    return sum(
+        child["Actual Rows"] * child["Actual Loops"]
+        for node in plan_nodes(plan)
+        if "ts_rank" in " ".join(node.get("Sort Key", ()))
+        for child in node["Plans"]
+    )
+
+
 @pytest.mark.parametrize(
     ("language", "query", "indexes"),
     [
@@ -125,22 +180,36 @@ def plan(language: str, query: str) -> str:
 def test_search_is_answered_from_the_gin_indexes(language, query, indexes):
     # A realistic number of published rows, so that filtering on status is no shortcut.
     make_items(20_000)
-    with connection.cursor() as cursor:
-        # As autovacuum would: merge GIN's pending list (rows added since the index was
-        # built), then gather statistics.
-        cursor.execute(
-            "SELECT gin_clean_pending_list(index.oid) FROM pg_class index "
-            "JOIN pg_am ON pg_am.oid = index.relam AND pg_am.amname = 'gin' "
-            "JOIN pg_index ON pg_index.indexrelid = index.oid "
-            "WHERE pg_index.indrelid = 'stories_item'::regclass"
-        )
-        cursor.execute("ANALYZE stories_item")
+    merge_pending_and_analyze()
 
     explained = plan(language, query)
 
     for index in indexes:
         assert f"Bitmap Index Scan on {index}" in explained, explained
     assert "Seq Scan on stories_item" not in explained, explained
+
+
+def test_a_common_word_reads_its_newest_matches_only_and_a_rare_one_its_index():
+    """20,000 items all say "happened" (in their summary); a few say "cobalt". The common
+    word is ranked over its newest RANKED_MATCHES matches, read by walking the newest-first
+    index, not over all 20,000; the rare word's matches come from the GIN index."""
+    make_items(20_000)
+    StoryFactory(title="Cobalt mines", summary="It happened again.")
+    StoryFactory(title="Refinery", body="<p>The cobalt was refined.</p>", published_at=days_ago(9))
+    merge_pending_and_analyze()
+
+    common = executed_plan("happened")
+    rare = executed_plan("cobalt")
+
+    common_scans = {node.get("Index Name") for node in plan_nodes(common)}
+    assert common_scans & {"item_public_newest", "item_status_published"}, common
+    assert "item_fts_en" not in common_scans, common
+    assert rows_matched(common) <= RANKED_MATCHES + 1, common
+    assert rows_ranked(common) == RANKED_MATCHES, common
+    assert common["Actual Rows"] == 20
+    assert "item_fts_en" in {node.get("Index Name") for node in plan_nodes(rare)}, rare
+    assert rows_ranked(rare) == 2, rare
+    assert rare["Actual Rows"] == 2
 
 
 def test_a_longer_japanese_word_must_appear_as_written_and_one_character_finds_words(client):
