@@ -104,8 +104,9 @@ def _values_sql(ids: list[int] | None) -> tuple[str, list]:
     for link in company_links():
         table, item_column, company_column = link.columns()
         pairs.append(
-            f"SELECT {q(item_column)}, {q(company_column)} FROM {q(table)}"
-            f" WHERE {q(company_column)} IS NOT NULL AND {q(item_column)} IN (SELECT id FROM pub)"
+            f"SELECT link.{q(item_column)}, link.{q(company_column)} FROM {q(table)} link"
+            f" JOIN pub ON pub.id = link.{q(item_column)}"
+            f" WHERE link.{q(company_column)} IS NOT NULL"
         )
     topics = Item.topics.through._meta.db_table
     sectors = Company.sectors.through._meta.db_table
@@ -127,13 +128,13 @@ def _values_sql(ids: list[int] | None) -> tuple[str, list]:
             UNION ALL SELECT DISTINCT ic.item_id, 'region', 'region:' || rm.slug
                 FROM item_country ic JOIN region_map rm ON rm.code = ic.code
             UNION ALL SELECT DISTINCT link.item_id, 'topic', 'topic:' || closure.ancestor_id
-                FROM {q(topics)} link JOIN closure ON closure.topic_id = link.topic_id
-                WHERE link.item_id IN (SELECT id FROM pub)
+                FROM {q(topics)} link JOIN pub ON pub.id = link.item_id
+                JOIN closure ON closure.topic_id = link.topic_id
             UNION ALL SELECT item_id, 'company', 'company:' || company_id FROM pairs
             UNION ALL SELECT DISTINCT pairs.item_id, 'sector', 'sector:' || link.sector_id
                 FROM pairs JOIN {q(sectors)} link ON link.company_id = pairs.company_id
-            UNION ALL SELECT DISTINCT content_object_id, 'tag', 'tag:' || tag_id FROM {q(tagged)}
-                WHERE content_object_id IN (SELECT id FROM pub)
+            UNION ALL SELECT DISTINCT tagged.content_object_id, 'tag', 'tag:' || tagged.tag_id
+                FROM {q(tagged)} tagged JOIN pub ON pub.id = tagged.content_object_id
         )
     """
     return sql, params
@@ -214,33 +215,61 @@ def forget_items(ids: Iterable[int]) -> None:
         ItemFacets.objects.filter(item_id__in=ids).delete()
 
 
+#: Serialises full recounts on PostgreSQL (they share their work tables' names).
+REBUILD_LOCK = 0x46414345  # "FACE"
+
+
 def rebuild() -> None:
-    """Recount every item, in two set-based statements (a minute at a million items)."""
+    """Recount every item, set-based: every facet value of every item into a work table
+    once, then the counted items and the counts from it.
+
+    On PostgreSQL the work tables are UNLOGGED tables made by CREATE TABLE AS, which (unlike
+    INSERT ... SELECT and temporary tables) may use parallel workers: at a million items the
+    aggregate over some hundred million (list, value) pairs takes half the time."""
     ctes, params = _values_sql(None)
     q = connection.ops.quote_name
     counts, counted = q(FacetCount._meta.db_table), q(ItemFacets._meta.db_table)
-    joined = "string_agg" if connection.vendor == "postgresql" else "group_concat"
-    prefixes = " OR ".join(f"vals.value LIKE '{prefix}%%'" for prefix in SCOPE_PREFIXES)
+    postgres = connection.vendor == "postgresql"
+    joined = "string_agg" if postgres else "group_concat"
+    scopes = ", ".join(f"'{prefix[:-1]}'" for prefix in SCOPE_PREFIXES)
+    work = "UNLOGGED TABLE" if postgres else "TEMPORARY TABLE"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {counts}")
-        cursor.execute(f"DELETE FROM {counted}")
+        if postgres:  # hash aggregates of millions of rows, not sorts spilled to disk
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REBUILD_LOCK])
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("DROP TABLE IF EXISTS facet_work")
+        cursor.execute("DROP TABLE IF EXISTS facet_count_work")
+        cursor.execute(
+            f"CREATE {work} facet_work AS"
+            f" WITH {ctes} SELECT vals.item_id, vals.facet, vals.value, pub.published_at"
+            " FROM vals JOIN pub ON pub.id = vals.item_id",
+            params,
+        )
+        cursor.execute("ANALYZE facet_work")
+        cursor.execute(
+            f"CREATE {work} facet_count_work AS"
+            f" SELECT '{ALL}' AS scope, facet, value, COUNT(*) AS n FROM facet_work"
+            " GROUP BY facet, value"
+            " UNION ALL SELECT s.value, v.facet, v.value, COUNT(*)"
+            " FROM facet_work s JOIN facet_work v ON v.item_id = s.item_id"
+            f" WHERE s.facet IN ({scopes}) GROUP BY s.value, v.facet, v.value"
+        )
+        if postgres:
+            cursor.execute(f"TRUNCATE {counts}, {counted}")
+        else:
+            cursor.execute(f"DELETE FROM {counts}")
+            cursor.execute(f"DELETE FROM {counted}")
         cursor.execute(
             f"INSERT INTO {counted} (item_id, published_at, facet_values)"
-            f" WITH {ctes} SELECT pub.id, pub.published_at, {joined}(vals.value, ' ')"
-            " FROM pub JOIN vals ON vals.item_id = pub.id GROUP BY pub.id, pub.published_at",
-            params,
+            f" SELECT item_id, published_at, {joined}(value, ' ') FROM facet_work"
+            " GROUP BY item_id, published_at"
         )
         cursor.execute(
             f"INSERT INTO {counts} (scope, facet, value, count)"
-            f" WITH {ctes}, scopes(item_id, scope) AS ("
-            f"     SELECT id, '{ALL}' FROM pub"
-            f"     UNION ALL SELECT item_id, value FROM vals WHERE {prefixes}"
-            " )"
-            " SELECT scopes.scope, vals.facet, vals.value, COUNT(*)"
-            " FROM scopes JOIN vals ON vals.item_id = scopes.item_id"
-            " GROUP BY scopes.scope, vals.facet, vals.value",
-            params,
+            " SELECT scope, facet, value, n FROM facet_count_work"
         )
+        cursor.execute("DROP TABLE facet_work")
+        cursor.execute("DROP TABLE facet_count_work")
 
 
 # --- reads --------------------------------------------------------------------------------
