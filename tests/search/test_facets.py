@@ -161,3 +161,13 @@ def test_a_response_that_also_names_its_company_is_counted_once_for_it(client):
 
     assert counts(response, "company") == {"nso": 2}
     assert counts(response, "sector") == {"surveillance": 2}
+
+
+def test_facet_labels_are_escaped_and_choices_keep_their_state(client):
+    company = CompanyFactory(name="<b>Acme</b> & Sons", slug="acme")
+    ArticleFactory(companies=[company])
+
+    response = client.get(SEARCH, {"company": "acme"})
+
+    assert "<b>Acme</b>" not in response.content.decode()
+    assert facet(response, "company")["acme"] == ("<b>Acme</b> & Sons", 1, True)
