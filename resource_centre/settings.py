@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the URL's language is active; before the middleware that set cookies and headers
+    # on the way out, so that what it stores is what they made (resource_centre/page_cache.py).
+    "resource_centre.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,6 +128,11 @@ elif CACHE_URL == "dummy://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 else:
     raise ImproperlyConfigured(f"Unsupported CACHE_URL scheme: {CACHE_URL!r}")
+# Public pages for visitors without a session, from that cache, keyed by the content version
+# (resource_centre/page_cache.py): exact however long they are kept, which only bounds the
+# memory they take. 0 turns the page cache off; so does CACHE_URL=dummy://.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
