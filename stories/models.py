@@ -271,8 +271,14 @@ class ItemQuerySet(PublishableQuerySet):
             related += [f"{accessor}__{name}" for name in extra] if extra else [accessor]
         return self.select_related(*related)
 
+    def for_entries(self):
+        """Everything a list entry (`includes/item_entry.html`) shows, in one query: each
+        item with its kind's row. Entries show no topics, companies or tags."""
+        return self.with_specific()
+
     def for_listing(self):
-        """Everything a list entry shows, in a constant number of queries."""
+        """A list entry's data plus its topics, companies and tags (feeds, downloads), in a
+        constant number of queries."""
         return self.with_specific().prefetch_related(
             models.Prefetch("topics", queryset=Topic.objects.published()),
             models.Prefetch("companies", queryset=Company.objects.published()),
