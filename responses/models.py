@@ -37,7 +37,7 @@ def responses_to(item):
         .of_kind(Kind.RESPONSE)
         .filter(Q(pk__in=answering) | Q(in_stories=item.pk))
         .distinct()
-        .for_listing()
+        .for_entries()
         .newest_first()
     )
 

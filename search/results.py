@@ -145,7 +145,7 @@ def result_context(request, scope=None, per_page: int | None = None):
         if filterset.text_query:  # most relevant first: there is no position to page from
             raise Http404(_("There is no such page."))
         paginator = CappedPaginator(ids, per_page, COUNT_LIMIT, total, max_pages=NUMBERED_PAGES)
-        page_obj = keyset_page(request, filterset.qs.for_listing(), per_page)
+        page_obj = keyset_page(request, filterset.qs.for_entries(), per_page)
         page_obj.paginator = paginator
         items = page_obj.object_list
     else:
@@ -227,9 +227,9 @@ def page_items(queryset, page_obj) -> list:
     table (a "deferred join")."""
     start = page_obj.start_index() - 1 if page_obj.paginator.count else 0
     if start < DEFERRED_JOIN_FROM:
-        return list(queryset.for_listing()[start : start + page_obj.paginator.per_page])
+        return list(queryset.for_entries()[start : start + page_obj.paginator.per_page])
     ids = list(page_obj.object_list)
-    by_pk = {item.pk: item for item in Item.objects.filter(pk__in=ids).for_listing()}
+    by_pk = {item.pk: item for item in Item.objects.filter(pk__in=ids).for_entries()}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 

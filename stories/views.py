@@ -25,7 +25,7 @@ class HomeView(SitePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["latest_items"] = list(
-            Item.objects.published().for_listing().newest_first()[:HOME_LATEST]
+            Item.objects.published().for_entries().newest_first()[:HOME_LATEST]
         )
         context["featured_topics"] = list(Topic.objects.published().featured())
         return context
@@ -96,7 +96,7 @@ class StoryDetailView(ItemDetailMixin, DetailView):
             Item.objects.published()
             .filter(in_stories=story)
             .exclude(kind=Kind.RESPONSE)
-            .for_listing()
+            .for_entries()
             .newest_first()
         )
         return context
