@@ -118,7 +118,7 @@ def stored_counts(filterset, scope=None, *, unfiltered_only=True) -> StoredCount
 def _selected_keys(filterset) -> list[str]:
     """The stored keys of the choices made ("topic:12", "country:FR"), so that a selected
     choice is read however rare it is."""
-    if not filterset.is_bound or not filterset.form.is_valid():
+    if not has_filters(filterset) or not filterset.form.is_valid():
         return []
     keys = []
     for name in FACET_NAMES:
