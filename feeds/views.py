@@ -8,9 +8,8 @@ in the list's order. The language is the URL's (`/fr/feeds/...` is in French).
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
@@ -20,19 +19,17 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from companies.models import Company
-from feeds.conditional import MAX_AGE, feed_validators, is_not_modified, set_validators
+from feeds.conditional import conditional_feed
 from feeds.syndication import CONTENT_TYPES, EPOCH, FeedInfo, build_feed
 from resource_centre.i18n import localized, normalise_language
 from search.filters import filter_items, filter_params
 from search.results import scoped_items
-from stories.models import Topic
+from stories.models import Item, Topic
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 LIMIT_PATTERN = re.compile(r"[0-9]{1,3}")
 DESCRIPTION_WORDS = 40
-# A rendered feed is kept as long as readers and proxies may keep it (Cache-Control).
-CACHE_SECONDS = MAX_AGE
 
 
 class BadFeedRequest(Exception):
@@ -66,8 +63,15 @@ def bad_request(message: str):
 
 def feed_items(queryset, limit):
     """The list's first `limit` items with what an entry shows: each kind's fields, public
-    topics and companies, and tags, in a constant number of queries."""
-    return list(queryset.for_listing()[:limit])
+    topics and companies, and tags, in a constant number of queries.
+
+    The ids come first, from the list's own query walking the newest-first index, then the
+    rows by primary key: the list's filters and every kind's table in one query took
+    PostgreSQL longer to plan than to run (18 ms against 1 ms for a topic's feed)."""
+    ids = list(queryset.values_list("pk", flat=True)[:limit])
+    rows = Item.objects.published().filter(pk__in=ids).for_listing()
+    by_pk = {item.pk: item for item in rows}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def serve_feed(
@@ -81,7 +85,8 @@ def serve_feed(
     mark_filtered=True,
 ):
     """The feed of `scope`'s list (a topic's, a company's, every item) filtered by the query
-    string, or a 304, 400."""
+    string, or a 400. Its validators are set by `conditional_feed`, which answered any 304
+    before the view read anything."""
     try:
         limit = feed_limit(request)
     except BadFeedRequest as exc:
@@ -90,47 +95,24 @@ def serve_feed(
     filterset = filter_items(data, scoped_items(scope))
     if not filterset.is_valid():
         return bad_request(filter_errors(filterset))
-    queryset = filterset.qs
 
     language = normalise_language(translation.get_language())
-    self_url = request.build_absolute_uri()
-    scope_key = None
-    empty_date = EPOCH
-    if scope is not None:  # the topic or company: its own edits change the feed too
-        scope_key = (scope._meta.label, scope.pk, scope.updated_at.isoformat())
-        empty_date = scope.updated_at
-    key = (fmt, language, self_url, scope_key)
-
-    rows = list(queryset.values_list("pk", "published_at", "updated_at")[:limit])
-    validators = feed_validators(key, rows, empty_date)
-    if is_not_modified(request, validators):
-        return set_validators(HttpResponseNotModified(), validators)
-
-    # Same validators, same document: a reader without them is served the stored copy.
-    cache_key = f"feeds:{validators.digest}"
-    body = cache.get(cache_key)
-    if body is None:
-        items = feed_items(queryset, limit)
-        if data and mark_filtered:
-            title = gettext("%(title)s (filtered)") % {"title": title}
-        query = data.urlencode()
-        info = FeedInfo(
-            title=f"{settings.SITE_NAME}: {title}",
-            description=description,
-            page_url=request.build_absolute_uri(f"{page_path}?{query}" if query else page_path),
-            self_url=self_url,
-            language=language,
-            empty_date=empty_date,
-        )
-        body = build_feed(fmt, info, items, request)
-        rendered = [(item.pk, item.published_at, item.updated_at) for item in items]
-        if rendered == rows:
-            cache.set(cache_key, body, CACHE_SECONDS)
-        else:  # the list changed between the two queries: describe what was rendered
-            validators = feed_validators(key, rendered, empty_date)
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    empty_date = scope.updated_at if scope is not None else EPOCH
+    items = feed_items(filterset.qs, limit)
+    if data and mark_filtered:
+        title = gettext("%(title)s (filtered)") % {"title": title}
+    query = data.urlencode()
+    info = FeedInfo(
+        title=f"{settings.SITE_NAME}: {title}",
+        description=description,
+        page_url=request.build_absolute_uri(f"{page_path}?{query}" if query else page_path),
+        self_url=request.build_absolute_uri(),
+        language=language,
+        empty_date=empty_date,
+    )
+    response = HttpResponse(build_feed(fmt, info, items, request), content_type=CONTENT_TYPES[fmt])
     response.headers["Content-Language"] = language
-    return set_validators(response, validators)
+    return response
 
 
 def plain_description(text: str) -> str:
@@ -138,6 +120,7 @@ def plain_description(text: str) -> str:
 
 
 @require_safe
+@conditional_feed
 def latest_feed(request, fmt):
     return serve_feed(
         request,
@@ -150,6 +133,7 @@ def latest_feed(request, fmt):
 
 
 @require_safe
+@conditional_feed
 def topic_feed(request, slug, fmt):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
     name = localized(topic, "title").text
@@ -166,6 +150,7 @@ def topic_feed(request, slug, fmt):
 
 
 @require_safe
+@conditional_feed
 def company_feed(request, slug, fmt):
     company = get_object_or_404(Company.objects.published(), slug=slug)
     return serve_feed(
@@ -180,6 +165,7 @@ def company_feed(request, slug, fmt):
 
 
 @require_safe
+@conditional_feed
 def search_feed(request, fmt):
     query = request.GET.get("q", "").strip()
     title = gettext("Search results")

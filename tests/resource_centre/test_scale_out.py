@@ -5,11 +5,12 @@ WhiteNoise's manifest storage over a real `collectstatic`) on loopback ports, ag
 test database pytest-django created and one Redis database. Every request carries the
 site's one public host name, as behind a load balancer, and a browser keeps one set of
 cookies whichever instance answers. Then a login on one instance is valid on the other (the
-session is a row in the shared database) and an item published through one is on the
-other's topic page and feed at the next request (the feed cache is the shared Redis, keyed
-by validators the database gives).
+session is a row in the shared database) and an item published through one, or coming out
+at its scheduled time, is on the other's topic page and feed at the next request (the page
+cache is the shared Redis, keyed by the content version the database gives).
 """
 
+import datetime as dt
 import http.cookiejar
 import os
 import re
@@ -32,6 +33,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from resource_centre.publishing import Status
 from stories.models import Article
@@ -50,7 +52,10 @@ GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 
 def _cache_url() -> str:
     """Redis database 13 (12, 11, 10 for xdist workers gw1 to gw3): no other test uses
-    them, and two workers never flush each other's."""
+    them, and two workers never flush each other's. SCALE_OUT_CACHE_URL names another, for
+    a machine where those are someone else's."""
+    if os.environ.get("SCALE_OUT_CACHE_URL"):
+        return os.environ["SCALE_OUT_CACHE_URL"]
     worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
     return f"redis://127.0.0.1:6379/{13 - worker % 4}"
 
@@ -61,6 +66,8 @@ PUBLIC_HOST = "localhost"
 READY_SECONDS = 20
 REQUEST_SECONDS = 5
 PASSWORD = "a-long-test-password-9431"
+#: How far ahead the scheduled item is published: long enough to be cached before.
+SCHEDULED_SECONDS = 3
 
 
 def free_port() -> int:
@@ -297,9 +304,10 @@ def log_in(browser: Browser, instance: Instance):
     assert browser.cookie("sessionid")
 
 
-def feed_keys(cache) -> list[bytes]:
-    """The rendered feeds in the shared cache (feeds/views.py: `feeds:<validators>`)."""
-    return cache.keys("resource_centre:*:feeds:*")
+def page_keys(cache) -> set[bytes]:
+    """The pages and feeds in the shared cache (resource_centre/page_cache.py:
+    `page:<content version>:<address>`)."""
+    return set(cache.keys("resource_centre:*:page:*"))
 
 
 def test_login_on_one_instance_is_valid_on_the_other(servers, editor):
@@ -327,15 +335,15 @@ def test_item_published_through_one_instance_is_on_the_others_page_and_feed(
     reader = Browser(servers)
 
     # A renders the feed into the shared cache, under a key both instances derive alike
-    # (the same public host, the same rows); B answers the same document and validators.
+    # (the same public host, the same content version); B answers the same document.
     from_a = reader.get(servers.a, feed_path)
     assert from_a.status == 200, servers.output()
-    assert len(feed_keys(shared_cache)) == 1
+    assert len(page_keys(shared_cache)) == 1
     before = reader.get(servers.b, feed_path)
     assert before.status == 200, servers.output()
     assert before.headers["ETag"] == from_a.headers["ETag"]
     assert before.text == from_a.text
-    assert len(feed_keys(shared_cache)) == 1
+    assert len(page_keys(shared_cache)) == 1
     assert item_path not in before.text
     old_etag = before.headers["ETag"]
     assert reader.get(servers.b, feed_path, **{"If-None-Match": old_etag}).status == 304
@@ -344,6 +352,9 @@ def test_item_published_through_one_instance_is_on_the_others_page_and_feed(
     assert page.status == 200, servers.output()
     assert item_path not in page.text
     assert "Drafted on A, read on B" not in page.text
+    assert reader.get(servers.a, page_path).text == page.text
+    cached_before = page_keys(shared_cache)
+    assert len(cached_before) == 2  # the feed and the page, each stored once for both
     # The page's stylesheets are the collected, hashed files, served by each instance.
     stylesheets = re.findall(r'<link rel="stylesheet" href="(/static/[^"]+)"', page.text)
     assert stylesheets, page.text[:2000]
@@ -375,11 +386,13 @@ def test_item_published_through_one_instance_is_on_the_others_page_and_feed(
     # The confirmation, signed with the key every instance shares, is shown by B.
     assert "1 published now." in editor_browser.get(servers.b, done.headers["Location"]).text
 
-    # B's very next requests list it.
+    # B's very next requests list it, though both were in the cache a moment before.
     page = reader.get(servers.b, page_path)
     assert page.status == 200
     assert item_path in page.text
     assert "Drafted on A, read on B" in page.text
+    assert reader.get(servers.a, page_path).text == page.text
+    assert len(page_keys(shared_cache) - cached_before) == 1
     after = reader.get(servers.b, feed_path, **{"If-None-Match": old_etag})
     assert after.status == 200, servers.output()
     assert after.headers["ETag"] != old_etag
@@ -387,3 +400,34 @@ def test_item_published_through_one_instance_is_on_the_others_page_and_feed(
     assert "Drafted on A, read on B" in after.text
     again = reader.get(servers.a, feed_path, **{"If-None-Match": after.headers["ETag"]})
     assert again.status == 304
+
+
+def test_scheduled_item_is_on_both_instances_cached_pages_once_its_time_comes(
+    servers, shared_cache
+):
+    """Nothing is written when a publication time passes: the first instance to read the
+    content version after it changes the version for both."""
+    topic = TopicFactory(slug="embargoed")
+    ArticleFactory(title="Not before its time", topics=[topic], published_at=timezone.now())
+    out_at = timezone.now() + dt.timedelta(seconds=SCHEDULED_SECONDS)
+    ArticleFactory(title="Out on schedule", topics=[topic], published_at=out_at)
+    page_path = topic.get_absolute_url()
+    feed_path = reverse("feeds:topic", kwargs={"slug": topic.slug, "fmt": "atom"})
+    reader = Browser(servers)
+    earlier = page_keys(shared_cache)
+    for instance in (servers.a, servers.b, servers.a):
+        for path in (page_path, feed_path):
+            answer = reader.get(instance, path)
+            assert answer.status == 200, servers.output()
+            assert "Not before its time" in answer.text
+            assert "Out on schedule" not in answer.text
+    cached = page_keys(shared_cache) - earlier
+    assert len(cached) == 2  # the page and the feed, each stored once for both instances
+
+    time.sleep(max(0.0, (out_at - timezone.now()).total_seconds()) + 0.2)
+
+    for instance in (servers.b, servers.a):
+        for path in (page_path, feed_path):
+            answer = reader.get(instance, path)
+            assert "Out on schedule" in answer.text, f"{instance.name} {path}"
+    assert len(page_keys(shared_cache) - cached - earlier) == 2
