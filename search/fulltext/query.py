@@ -91,7 +91,8 @@ class NewestMatches(Expression):
     by then, whichever order they were added in (a search applied before a kind or topic
     filter still takes the newest matches *of that kind or topic*):
     `pk IN (SELECT pk FROM <the same list> WHERE ... ORDER BY published_at DESC, id DESC
-    LIMIT size)`, where, inside that subquery, it is `condition` itself. The list's own
+    LIMIT size)` (`pk = ANY(ARRAY(...))` on PostgreSQL), where, inside that subquery, it is
+    `condition` itself. The list's own
     order, slice and selected columns are left out of the subquery, so a count, a page and a
     facet count of the list all see the same rows.
     """
@@ -116,6 +117,10 @@ class NewestMatches(Expression):
         window = _newest_rows(query, self.size)
         window_sql, window_params = window.get_compiler(connection=connection).as_sql()
         pk_sql, pk_params = compiler.compile(self.pk)
+        if connection.vendor == "postgresql":
+            # An array the primary key's index is probed with, whatever the table's size:
+            # as `IN (subquery)`, the planner may hash it and scan every public row instead.
+            return f"{pk_sql} = ANY(ARRAY({window_sql}))", (*pk_params, *window_params)
         return f"{pk_sql} IN ({window_sql})", (*pk_params, *window_params)
 
 
