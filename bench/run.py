@@ -5,6 +5,10 @@ query counts and page weights of the pages, feeds, search, sitemaps and download
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rc_bench make bench ARTICLES=10000
     ARTICLES=1000000 BENCH_REPEAT=20 DATABASE_URL=... .venv/bin/python -m bench.run
 
+BENCH_EXISTING=1 measures the database DATABASE_URL names as it is (an archive built by
+`manage.py build_archive`, VACUUM ANALYZEd), building and dropping nothing: the same archive
+can then be measured before and after a change.
+
 The archive is `demo.archive.build_archive(ARTICLES)` (ARTICLES articles plus stories,
 responses, opinions and statements in proportion; `digital-freedom` holds 30 % of the
 items, `big-co` 5 %). On PostgreSQL the tables are VACUUM ANALYZEd after the build, as a
@@ -19,15 +23,35 @@ longer than BENCH_TIMEOUT seconds (PostgreSQL's statement_timeout; on SQLite, a 
 running that long after the request began). The queries and bytes are those of the last
 request.
 
+Then the load run (BENCH_LOAD=0 skips it): the same archive served by gunicorn with the
+production settings (BENCH_LOAD_WORKERS sync workers, 2 by default, on a free loopback
+port, after a real `collectstatic`), driven by `bench.load` (BENCH_LOAD_CLIENTS keep-alive
+connections, 4 by default) for BENCH_LOAD_SECONDS a case (10 s by default, at most 15 s,
+after a short warm-up): `/health/` (the ceiling: no database, no cache), the topic page,
+its RSS feed and a common-word search with no cache (`CACHE_URL=dummy://`); then a second
+gunicorn with the shared cache (BENCH_CACHE_URL, `redis://127.0.0.1:6379/3` by default;
+the site's keys in it are deleted first, so give it a database nothing else uses) for
+`/health/`, the topic page and its feed. It prints requests per second, each page's share
+of `/health/`'s, median and p95 latency, the answers by class, and each worker's resident
+memory (VmRSS) after each run. A server that fails to start, a Redis that does not answer
+or a request that fails is reported in the table, never a traceback; gunicorn is always
+stopped.
+
 Figures, not assertions: the test suite pins query counts; this prints timings.
 """
 
 import math
 import os
 import statistics
+import subprocess
+import tempfile
 import time
+from contextlib import nullcontext
+from pathlib import Path
 
 from bench.benchdb import setup_django, throwaway_database
+from bench.load import MAX_SECONDS, run_load
+from bench.serve import Gunicorn, ServerFailed, collect_static, database_url, production_env
 
 ARTICLES = int(os.environ.get("ARTICLES", "100000"))
 SEED = int(os.environ.get("BENCH_SEED", "1"))
@@ -36,6 +60,14 @@ SLOW_REPEAT = int(os.environ.get("BENCH_SLOW_REPEAT", "5"))
 SLOW_SECONDS = float(os.environ.get("BENCH_SLOW_SECONDS", "2"))
 PAGE_BUDGET = float(os.environ.get("BENCH_PAGE_BUDGET", "120"))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "60"))
+NO = ("", "0", "false", "no", "off")
+EXISTING = os.environ.get("BENCH_EXISTING", "").strip().lower() not in NO
+LOAD = os.environ.get("BENCH_LOAD", "1").strip().lower() not in NO
+LOAD_SECONDS = min(float(os.environ.get("BENCH_LOAD_SECONDS", "10")), MAX_SECONDS)
+LOAD_CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", "4"))
+LOAD_WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "2"))
+LOAD_TIMEOUT = float(os.environ.get("BENCH_LOAD_TIMEOUT", "10"))
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/3")
 os.environ["CACHE_URL"] = "dummy://"
 
 setup_django()
@@ -192,6 +224,113 @@ def pages(client: Client) -> list[tuple[str, str, dict]]:
     ]
 
 
+TOPIC_PAGE = "/en/topics/digital-freedom/"
+TOPIC_FEED = "/en/feeds/topics/digital-freedom.rss"
+#: (label, path) of each load case, without and with the shared cache.
+UNCACHED_CASES = [
+    ("/health/ (the ceiling)", "/health/"),
+    ("topic page", TOPIC_PAGE),
+    ("topic RSS feed", TOPIC_FEED),
+    ("search 'workers' (common)", "/en/search/?q=workers"),
+]
+CACHED_CASES = [
+    ("/health/ (the ceiling)", "/health/"),
+    ("topic page", TOPIC_PAGE),
+    ("topic RSS feed", TOPIC_FEED),
+]
+#: The KEY_PREFIX resource_centre.settings gives a Redis cache.
+CACHE_KEY_PREFIX = "resource_centre"
+
+
+def empty_cache(url: str) -> str:
+    """Delete the site's keys from the Redis cache at `url`, so that the cached run starts
+    cold on this archive; why it could not ("" when it could)."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        client.ping()
+        stale = list(client.scan_iter(match=f"{CACHE_KEY_PREFIX}:*", count=1000))
+        for start in range(0, len(stale), 1000):
+            client.unlink(*stale[start : start + 1000])
+    except (redis.RedisError, OSError, ValueError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return ""
+
+
+def print_load_row(label: str, cache: str, path: str, result, ceiling) -> None:
+    def ms(value):
+        return f"{value:8.1f}" if value is not None else f"{'—':>8}"
+
+    share = f"{result.per_second / ceiling:6.2f}" if ceiling else f"{'—':>6}"
+    note = f" {result.first_error}" if result.first_error else ""
+    print(
+        f"| {label:<26} | {cache:<8} | {result.per_second:8.1f} | {share} | {ms(result.median)} "
+        f"| {ms(result.p95)} | {result.ok:6d} | {result.redirects:4d} | {result.other:5d} "
+        f"| {result.errors:5d} | `{path}`{note} |",
+        flush=True,
+    )
+
+
+def serve_and_load(label: str, env: dict, cases, log: Path) -> str:
+    """One gunicorn run over `cases`, a row each; what its workers' memory was after it."""
+    memory = {}
+    try:
+        with Gunicorn(env, log, workers=LOAD_WORKERS) as server:
+            ceiling = None
+            for case, path in cases:
+                url = server.url(path)
+                run_load(url, min(1.0, LOAD_SECONDS / 4), LOAD_CLIENTS, LOAD_TIMEOUT)  # warm-up
+                result = run_load(url, LOAD_SECONDS, LOAD_CLIENTS, LOAD_TIMEOUT)
+                if path == "/health/":
+                    ceiling = result.per_second or None
+                print_load_row(case, label, path, result, ceiling)
+                if server.process.poll() is not None:
+                    raise ServerFailed(f"gunicorn exited during the run:\n{server.output()}")
+            memory = server.worker_memory()
+    except (ServerFailed, OSError) as exc:
+        print(f"| {label} run stopped | {exc} |".replace("\n", " "), flush=True)
+    sizes = ", ".join(
+        f"pid {pid}: {kib / 1024:.1f} MiB" if kib is not None else f"pid {pid}: gone"
+        for pid, kib in memory.items()
+    )
+    return f"- {label} run, {len(memory)} workers: {sizes or 'not measured'}"
+
+
+def load_run() -> None:
+    """The archive served by gunicorn and driven by bench.load (see the module's doc)."""
+    print(
+        f"\n## Load: gunicorn, {LOAD_WORKERS} sync workers, production settings; "
+        f"{LOAD_CLIENTS} clients for {LOAD_SECONDS:g} s a case (after a warm-up)\n",
+        flush=True,
+    )
+    database = database_url(connection.settings_dict)
+    with tempfile.TemporaryDirectory(prefix="rc-bench-serve-") as work:
+        work = Path(work)
+        try:
+            collect_static(production_env(database, "dummy://", work / "static"))
+        except (ServerFailed, subprocess.TimeoutExpired, OSError) as exc:
+            print(f"Load run skipped: {exc}")
+            return
+        print(
+            "| case | cache | req/s | × /health/ | p50 ms | p95 ms | 2xx | 3xx | other "
+            "| no answer | path |\n"
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+            flush=True,
+        )
+        log = work / "gunicorn.log"
+        uncached = production_env(database, "dummy://", work / "static")
+        memory = [serve_and_load("none", uncached, UNCACHED_CASES, log)]
+        problem = empty_cache(CACHE_URL)
+        if problem:
+            print(f"| cached run skipped | {CACHE_URL}: {problem} |", flush=True)
+        else:
+            cached = production_env(database, CACHE_URL, work / "static")
+            memory.append(serve_and_load("redis", cached, CACHED_CASES, log))
+        print("\nResident memory (VmRSS) of each gunicorn worker after its run:")
+        print("\n".join(memory))
+
+
 def database_size() -> str:
     if connection.vendor != "postgresql":
         return ""
@@ -209,22 +348,28 @@ def main():
     # A page that fails or times out shows it in the table (its status), not a traceback.
     logging.getLogger("django.request").setLevel(logging.CRITICAL)
     setup_test_environment()
-    with override_settings(CACHES=UNCACHED), throwaway_database():
-        report = build_archive(ARTICLES, seed=SEED, log=print)
-        vacuum = 0.0
-        if connection.vendor == "postgresql":
-            started = time.perf_counter()
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-            vacuum = time.perf_counter() - started
-            print(f"VACUUM ANALYZE in {vacuum:.1f} s")
-        public = Item.objects.published().count()
+    database = nullcontext() if EXISTING else throwaway_database()
+    with override_settings(CACHES=UNCACHED), database:
+        if EXISTING:
+            archive = f"the archive in {connection.settings_dict['NAME']}, as it is"
+        else:
+            report = build_archive(ARTICLES, seed=SEED, log=print)
+            vacuum = 0.0
+            if connection.vendor == "postgresql":
+                started = time.perf_counter()
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE")
+                vacuum = time.perf_counter() - started
+                print(f"VACUUM ANALYZE in {vacuum:.1f} s")
+            archive = (
+                f"{ARTICLES:,} articles: {report.size.items:,} items built in "
+                f"{report.seconds:.1f} s{f' + VACUUM ANALYZE {vacuum:.1f} s' if vacuum else ''}"
+            )
+        items, public = Item.objects.count(), Item.objects.published().count()
         print(
-            f"\n# {connection.vendor}, {ARTICLES:,} articles: {report.size.items:,} items "
-            f"({public:,} public), built in {report.seconds:.1f} s"
-            f"{f' + VACUUM ANALYZE {vacuum:.1f} s' if vacuum else ''}{database_size()}; "
-            f"uncached (DummyCache); median and p95 of {REPEAT} requests after one warm-up "
-            f"({SLOW_REPEAT} for pages slower than {SLOW_SECONDS:g} s, at most "
+            f"\n# {connection.vendor}, {archive}: {items:,} items ({public:,} public)"
+            f"{database_size()}; uncached (DummyCache); median and p95 of {REPEAT} requests "
+            f"after one warm-up ({SLOW_REPEAT} for pages slower than {SLOW_SECONDS:g} s, at most "
             f"{PAGE_BUDGET:g} s a page; timeout {TIMEOUT:g} s)\n"
         )
         print(
@@ -239,6 +384,10 @@ def main():
             print_row(measure(client, label, url, headers))
         load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         print(f"\nLoad average after the run: {load} ({os.cpu_count()} CPUs)")
+        if LOAD:
+            load_run()
+            load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+            print(f"\nLoad average after the load run: {load} ({os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":
