@@ -117,7 +117,8 @@ CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, reusing its Redis clients (resource_centre/cache.py).
+            "BACKEND": "resource_centre.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "resource_centre",
         }

@@ -55,7 +55,7 @@ def use_redis(settings, location=REDIS_URL, prefix=None):
     prefix = prefix or f"page-cache-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "resource_centre.cache.RedisCache",
             "LOCATION": location,
             "KEY_PREFIX": prefix,
         }
@@ -404,3 +404,12 @@ def test_pages_are_served_uncached_while_redis_hangs_and_cached_again_after(
     assert untried and skipping_took < 0.5
     assert len(cache.pages()) == 1
     cache.clear()
+
+
+def test_the_redis_cache_stores_and_reads_with_one_client_per_pool(stored):
+    from django.core.cache import cache
+
+    cache.set("reused", {"a": 1}, 10)
+
+    assert cache.get("reused") == {"a": 1}
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)

@@ -67,7 +67,7 @@ def test_database_cache_hosts_and_time_zone_come_from_the_environment():
     )
     assert values["ENGINE"] == "django.db.backends.postgresql"
     assert values["NAME"] == "resource_centre"
-    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE"] == "resource_centre.cache.RedisCache"  # Django's, clients reused
     assert values["ALLOWED_HOSTS"] == ["example.org", "www.example.org"]
     assert values["TIME_ZONE"] == "Europe/London"
 
