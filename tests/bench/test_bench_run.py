@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHE_URL = "redis://127.0.0.1:6379/8"
 
 
-def bench_env() -> dict:
+def bench_env(tmp_path) -> dict:
     env = {
         **os.environ,
         "ARTICLES": "40",
@@ -36,7 +36,7 @@ def bench_env() -> dict:
         settings = {**connection.settings_dict, "NAME": f"rc_bench_smoke_{worker}"}
         env["DATABASE_URL"] = database_url(settings)
     else:
-        env.pop("DATABASE_URL", None)  # a temporary SQLite file
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
     return env
 
 
@@ -54,11 +54,11 @@ def load_rows(output: str) -> dict[tuple[str, str], dict]:
     return rows
 
 
-def test_bench_run_serves_the_archive_with_gunicorn_and_reports_every_case():
+def test_bench_run_serves_the_archive_with_gunicorn_and_reports_every_case(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "bench.run"],
         cwd=ROOT,
-        env=bench_env(),
+        env=bench_env(tmp_path),
         capture_output=True,
         text=True,
         timeout=300,
