@@ -27,6 +27,7 @@ from resource_centre.pagination import (
 )
 from search.facets import facets, selected_values, stored_counts, submitted_facets
 from search.filters import filter_items, filter_query_string, too_many_filters_message
+from search.fulltext import query as fulltext_query
 from search.fulltext.highlight import highlight_items
 from stories.models import Item, Kind, Topic
 
@@ -163,6 +164,8 @@ def result_context(request, scope=None, per_page: int | None = None):
         paginator=page_obj.paginator,
         is_paginated=page_obj.has_other_pages(),
         page_links=page_links(page_obj, query_string, ranked=bool(text)),
+        # A text query ranks the newest RANKED_MATCHES matches: the page says so when full.
+        ranked_bound=_ranked_bound(text, page_obj.paginator),
         search_query=text,
         facets=facets(filterset, stored, list_scope, capped=page_obj.paginator.is_capped),
     )
@@ -217,6 +220,13 @@ def page_links(page_obj, query_string: str, ranked: bool = False) -> list[PageLi
     if truncated:
         links.append(PageLink("older", _("Oldest"), href(page=LAST)))
     return links
+
+
+def _ranked_bound(text: str, paginator) -> int:
+    """RANKED_MATCHES when a text query's list is full to its bound (there may be more
+    matches, older ones), else 0."""
+    bound = fulltext_query.RANKED_MATCHES
+    return bound if text and paginator.count >= bound else 0
 
 
 def page_items(queryset, page_obj) -> list:

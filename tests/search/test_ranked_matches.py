@@ -8,7 +8,8 @@ from django.urls import reverse
 from resource_centre.publishing import Status
 from search.fulltext import query
 from tests.factories import ArticleFactory, StoryFactory, TopicFactory, days_ago
-from tests.html import entries, entry_titles
+from tests.html import entries, entry_titles, text
+from tests.html import parse as html
 from tests.queries import assert_constant_queries
 from tests.search.test_exports import csv_rows, export
 
@@ -134,3 +135,20 @@ def test_a_search_runs_as_many_queries_past_the_bound_as_within_it(
     )
     assert len(entries(response)) == 20
     assert response.context["paginator"].count == 20
+
+
+def test_a_search_full_to_its_bound_says_there_may_be_older_matches(client, bound):
+    bound(3)
+    for n in range(5):
+        ArticleFactory(title=f"Workers {n}", published_at=days_ago(n + 1))
+    ArticleFactory(title="Cobalt", published_at=days_ago(9))
+
+    full = " ".join(
+        text(html(search(client, q="workers")).xpath("//p[@class='result-count']")[0]).split()
+    )
+    few = " ".join(
+        text(html(search(client, q="cobalt")).xpath("//p[@class='result-count']")[0]).split()
+    )
+
+    assert full.startswith("3+ results") and "the newest 3 matches" in full
+    assert few.startswith("1 result") and "newest" not in few.replace("newest first", "")
