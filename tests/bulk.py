@@ -24,5 +24,8 @@ def insert_items(first: int, last: int, explicit_ids: bool = False, published_at
             'Generated item ' || n, 'bulk-' || n, '', %s, '', '', 'en', 'FR,KE', ''
         FROM seq
     """
+    # Stored as the ORM stores them (on SQLite, text without the UTC offset), so that raw
+    # rows compare with the ORM's own parameters as rows it wrote would.
+    published_at, now = (connection.ops.adapt_datetimefield_value(t) for t in (published_at, now))
     with connection.cursor() as cursor:
         cursor.execute(sql, [first, last, published_at, now, now, SUMMARY])
