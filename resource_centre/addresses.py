@@ -6,6 +6,7 @@ a URL name and a slug, so the path is reversed once per URL name and language, a
 placeholder, and each row's slug is put in its place, quoted as `reverse()` quotes it.
 """
 
+import re
 from urllib.parse import quote
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 PLACEHOLDER = "slug-placeholder-0"
+ASCII_SLUG = re.compile(r"[-A-Za-z0-9_]*").fullmatch
 
 
 def language_neutral(path: str) -> str:
@@ -48,5 +50,8 @@ class SlugPaths:
 
 
 def quote_slug(slug: str) -> str:
-    """`slug` as `reverse()` puts it in a path: letters outside ASCII percent-encoded."""
+    """`slug` as `reverse()` puts it in a path: letters outside ASCII percent-encoded (a
+    slug of ASCII letters, digits, "-" and "_", the usual one, needs no work)."""
+    if ASCII_SLUG(slug):
+        return slug
     return quote(slug, safe="-_")

@@ -5,9 +5,11 @@ know not only the text to show but which language it is in, so that fallback tex
 marked `lang="en"` and announced to the visitor.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
@@ -77,6 +79,15 @@ def fallback_order(requested: str, original: str | None = None) -> list[str]:
     return seen
 
 
+@functools.cache
+def fallback_columns(
+    field: str, requested: str, original: str | None = None, fallback: bool = True
+) -> tuple[tuple[str, str], ...]:
+    """(column, language) of `field` in the order `localized()` reads them."""
+    order = fallback_order(requested, original) if fallback else [requested]
+    return tuple((column(field, code), code) for code in order)
+
+
 def localized(
     obj, field: str, language: str | None = None, original: str | None = None, fallback=True
 ):
@@ -86,17 +97,52 @@ def localized(
     Returns a LocalizedText saying which language the text is actually in.
     """
     requested = normalise_language(language or translation.get_language())
-    order = fallback_order(requested, original) if fallback else [requested]
-    for code in order:
-        value = getattr(obj, column(field, code), None)
+    for name, code in fallback_columns(field, requested, original, fallback):
+        value = getattr(obj, name, None)
         if value:
             return LocalizedText(value, code, requested)
     return LocalizedText("", requested, requested)
 
 
+@functools.cache
+def language_columns(field: str) -> tuple[tuple[str, str], ...]:
+    """(column, language) of `field` in every language, in settings order."""
+    return tuple((column(field, code), code) for code in LANGUAGE_CODES)
+
+
 def languages_with(obj, field: str) -> list[str]:
     """The language codes in which `field` has a translation, in settings order."""
-    return [code for code in LANGUAGE_CODES if getattr(obj, column(field, code), "")]
+    return [code for name, code in language_columns(field) if getattr(obj, name, "")]
+
+
+def is_translated(model, field: str) -> bool:
+    """Whether `field` of `model` has a column per language (modeltranslation's)."""
+    try:
+        model._meta.get_field(column(field, settings.LANGUAGE_CODE))
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+class RowTexts:
+    """`localized()` and `languages_with()` for rows read with `values()` (dicts keyed by
+    column): what a download of thousands of rows asks of every row, without a model
+    instance per row. Same order and fallback, from the same `fallback_columns()`."""
+
+    def __init__(self, language: str | None = None):
+        self.requested = normalise_language(language or translation.get_language())
+
+    def text(self, row, field: str, original: str | None = None) -> tuple[str, str]:
+        """(text, the language it is in) of `field`, like `localized()`."""
+        for name, code in fallback_columns(field, self.requested, original):
+            value = row[name]
+            if value:
+                return value, code
+        return "", self.requested
+
+    def languages_with(self, row, field: str) -> list[str]:
+        """The language codes in which `field` has a translation, like `languages_with()`."""
+        return [code for name, code in language_columns(field) if row[name]]
 
 
 class LocalizedFields:

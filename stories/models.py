@@ -22,7 +22,14 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from companies.models import Company
-from resource_centre.i18n import LANGUAGE_CODES, LocalizedText, column, languages_with, localized
+from resource_centre.i18n import (
+    LANGUAGE_CODES,
+    LocalizedText,
+    column,
+    is_translated,
+    languages_with,
+    localized,
+)
 from resource_centre.publishing import Publishable, PublishableQuerySet
 from resource_centre.richtext import RichTextField
 
@@ -64,17 +71,19 @@ class TaggedItem(ItemBase):
         ]
 
 
-def tags_by_item(item_ids) -> dict[int, list[Tag]]:
-    """Each item's tags in name order, for many items in one query (exports, feeds)."""
-    result: dict[int, list[Tag]] = {pk: [] for pk in item_ids}
-    tagged = (
-        TaggedItem.objects.filter(content_object_id__in=list(result))
-        .select_related("tag")
-        .order_by("tag__name", "tag_id")
-    )
-    for row in tagged:
-        result[row.content_object_id].append(row.tag)
-    return result
+def tag_links() -> models.QuerySet:
+    """Every item's tags, each item's in name order, as `TaggedItem` rows to narrow to some
+    items and read with `values()` (a download reads thousands of items' tags at once)."""
+    return TaggedItem.objects.order_by("tag__name", "tag_id")
+
+
+def credited_first(named: list, credited) -> list:
+    """The companies an item names (`named`, public ones) with the public company it is
+    credited to (`credited`, or None) first, unless it is named already: the order of
+    `Item.public_companies()`, for companies or their ids alike."""
+    if credited is not None and credited not in named:
+        return [credited, *named]
+    return named
 
 
 class TopicTree:
@@ -304,6 +313,10 @@ class Item(Publishable):
     CREDITED_COMPANY_FIELD = ""
     #: Foreign keys of the kind's table a list entry shows (joined by `with_specific()`).
     LISTING_RELATED: tuple[str, ...] = ()
+    #: Download columns only this kind fills (author, publication, source), each with the
+    #: kind's field it holds: declared, so that a download reads them for thousands of
+    #: items in one query (`export_fields()` answers for one).
+    EXPORT_FIELDS: dict[str, str] = {}
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, editable=False)
     title = models.CharField(_("title"), max_length=300)
@@ -446,9 +459,7 @@ class Item(Publishable):
         it is about (prefetched by `for_listing()`)."""
         named = [company for company in self.companies.all() if company.is_public]
         credited = self.specific.credited_company
-        if credited is not None and credited.is_public and credited not in named:
-            named.insert(0, credited)
-        return named
+        return credited_first(named, credited if credited and credited.is_public else None)
 
     def search_names(self) -> list[str]:
         """Names the search index holds beside the text: authors, publications (in every
@@ -460,8 +471,14 @@ class Item(Publishable):
         return [getattr(self, column(field, code), "") or "" for code in LANGUAGE_CODES]
 
     def export_fields(self, language=None) -> dict[str, str]:
-        """The download columns only some kinds fill (author, publication, source)."""
-        return {}
+        """The download columns only some kinds fill (`EXPORT_FIELDS`), translated ones in
+        `language` with the item's fallback."""
+        return {
+            name: self.text(field, language).text
+            if is_translated(type(self), field)
+            else getattr(self, field)
+            for name, field in self.EXPORT_FIELDS.items()
+        }
 
     def list_quote(self):
         """(LocalizedText, date) a list entry quotes under the title, or None."""
@@ -489,6 +506,7 @@ class Article(Item):
     source_url = models.URLField(_("source address"), max_length=1000, blank=True)
 
     URL_NAME = "stories:article_detail"
+    EXPORT_FIELDS = {"author": "author", "publication": "publication", "source_url": "source_url"}
 
     class Meta:
         verbose_name = _("article")
@@ -505,13 +523,6 @@ class Article(Item):
             *self.translations_of("publication"),
             *super().search_names(),
         ]
-
-    def export_fields(self, language=None):
-        return {
-            "author": self.text("author", language).text,
-            "publication": self.text("publication", language).text,
-            "source_url": self.source_url,
-        }
 
     def list_quote(self):
         quote = self.text("original_headline")

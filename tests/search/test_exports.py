@@ -1,18 +1,23 @@
 """CSV and JSON downloads of any result list, and the company-response dataset."""
 
 import csv
-import gc
 import io
 import json
+import tracemalloc
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from resource_centre.publishing import unpublish
 from responses.models import Outcome
-from search.exports import CHUNK_SIZE, ITEM_COLUMNS, RESPONSE_COLUMNS
+from search import exports
+from search.exports import ITEM_COLUMNS, RESPONSE_COLUMNS
 from stories.models import Item
+from tests.bulk import insert_items
 from tests.factories import (
     ArticleFactory,
     CompanyFactory,
@@ -188,37 +193,164 @@ def test_response_dataset_takes_the_same_filters(client):
 
 def make_items(count: int, start: int = 0):
     """`count` published items, generated inside the database (quick on both backends)."""
-    now = timezone.now()
-    sql = """
-        WITH RECURSIVE seq(n) AS (SELECT %s UNION ALL SELECT n + 1 FROM seq WHERE n < %s)
-        INSERT INTO stories_item (status, published_at, created_at, updated_at, kind, title,
-            title_en, slug, summary, summary_en, body, body_en, original_language, countries,
-            search_extra)
-        SELECT 'published', %s, %s, %s, 'story', 'Generated item ' || n, 'Generated item ' || n,
-            'bulk-' || n, '', %s, '', '', 'en', 'FR,KE', ''
-        FROM seq
-    """
-    summary = "A generated summary of what happened, long enough to weigh. " * 3
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [start + 1, start + count, now, now, now, summary])
+    insert_items(start + 1, start + count)
 
 
-def live_items() -> int:
-    return sum(1 for obj in gc.get_objects() if isinstance(obj, Item))
+def streamed(response) -> tuple[int, int]:
+    """(lines, the peak of Python's allocations while streaming `response`)."""
+    lines = 0
+    tracemalloc.start()
+    try:
+        for chunk in response.streaming_content:
+            lines += chunk.count(b"\n")
+        return lines, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
-def test_a_large_export_streams_without_loading_every_row(client):
-    make_items(20_000)
-    response = export(client)
-    gc.collect()
-    before = live_items()
+def test_a_large_export_streams_in_flat_memory(client):
+    make_items(4_000)
+    few_lines, few_peak = streamed(export(client))
+    make_items(16_000, start=4_000)
+    many_lines, many_peak = streamed(export(client))
 
-    lines, most_alive = 0, 0
-    for chunk in response.streaming_content:
-        lines += chunk.count(b"\n")
-        if lines // 2_500 != (lines - chunk.count(b"\n")) // 2_500:
-            most_alive = max(most_alive, live_items() - before)
+    assert (few_lines - 1, many_lines - 1) == (4_000, 20_000)
+    # Five times the rows, about the same memory: a chunk at a time, never the whole list.
+    assert many_peak < 1.5 * few_peak, (few_peak, many_peak)
 
-    assert lines - 1 == 20_000
-    # Never more than about one chunk of items in memory, not the 20,000 rows.
-    assert 0 < most_alive <= 2 * CHUNK_SIZE, most_alive
+
+def mixed_archive(count: int) -> None:
+    """`count` items of every kind, with topics, companies and tags, some published at the
+    same moment (so that a chunk boundary falls between items of equal date)."""
+    topics = [TopicFactory(title="Labour rights"), TopicFactory(title="Mining")]
+    companies = [CompanyFactory(name="Glencore"), CompanyFactory(name="Trafigura")]
+    tags = [TagFactory(name="cobalt"), TagFactory(name="mining")]
+    same_moment = days_ago(3)
+    for n in range(count):
+        published_at = same_moment if n % 3 == 0 else days_ago(3) - timedelta(hours=n)
+        if n % 4 == 0:
+            item = CompanyResponseFactory(company=companies[n % 2], published_at=published_at)
+        else:
+            factory = [ArticleFactory, StoryFactory, ArticleFactory][n % 4 - 1]
+            item = factory(
+                published_at=published_at, topics=topics[: n % 3], companies=companies[: n % 2]
+            )
+        item.tags.add(*tags[: n % 3])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_download_of_many_chunks_holds_every_item_once_in_the_pages_order(
+    client, monkeypatch, fmt
+):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 4)
+    mixed_archive(23)
+    StoryFactory(status="draft")
+    StoryFactory(published_at=timezone.now() + timedelta(days=1))  # scheduled
+    expected = [
+        f"http://testserver{item.get_absolute_url()}"
+        for item in Item.objects.published().newest_first()
+    ]
+
+    response = export(client, fmt=fmt)
+
+    rows = csv_rows(response) if fmt == "csv" else json.loads(body(response))
+    assert [row["url"] for row in rows] == expected
+    assert len(expected) == 23
+
+
+def test_a_search_download_of_many_chunks_is_in_relevance_order(client, monkeypatch):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    for n in range(4):
+        StoryFactory(title=f"Cobalt report {n}", published_at=days_ago(n + 1))
+        StoryFactory(title=f"Report {n}", summary="On cobalt.", published_at=days_ago(n + 1))
+    StoryFactory(title="Unrelated")
+    page = client.get("/en/search/?q=cobalt")
+    expected = [f"http://testserver{item.get_absolute_url()}" for item in page.context["items"]]
+
+    rows = csv_rows(export(client, "q=cobalt"))
+
+    assert [row["url"] for row in rows] == expected
+    assert len(rows) == 8
+    assert rows[0]["title"].startswith("Cobalt report")  # titles rank above summaries
+
+
+def test_the_response_dataset_of_many_chunks_holds_every_response_once(client, monkeypatch):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 3)
+    mixed_archive(24)
+    expected = [
+        f"http://testserver{item.get_absolute_url()}"
+        for item in Item.objects.published().of_kind("response").newest_first()
+    ]
+
+    rows = csv_rows(export(client, name="search:responses_export"))
+
+    assert [row["response_link"] for row in rows] == expected
+    assert len(rows) == 6
+
+
+def test_items_unpublished_or_deleted_while_a_download_streams_are_left_out(client, monkeypatch):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 3)
+    items = [StoryFactory(published_at=days_ago(n + 1)) for n in range(9)]
+    stream = iter(export(client).streaming_content)
+    header_and_first_chunk = next(stream) + next(stream)
+
+    unpublish(Item.objects.filter(pk=items[4].pk))
+    items[7].delete()
+    content = (header_and_first_chunk + b"".join(stream)).decode()
+
+    rows = list(csv.DictReader(io.StringIO(content[1:])))
+    kept = [item for n, item in enumerate(items) if n not in (4, 7)]
+    assert [row["url"] for row in rows] == [
+        f"http://testserver{item.get_absolute_url()}" for item in kept
+    ]
+
+
+#: The most queries one chunk of a download takes, whatever its items: their columns and
+#: their kinds', their topics, tags and companies, and the names of topics, tags and
+#: credited companies not met before (responses: their columns, issues, the names of
+#: issues not met before, and for companies not met before, four more).
+QUERIES_PER_CHUNK = 7
+
+
+@pytest.mark.parametrize("name", ["search:export", "search:responses_export"])
+def test_a_chunk_takes_a_constant_number_of_queries(
+    client, monkeypatch, django_assert_max_num_queries, name
+):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 4)
+    with CaptureQueriesContext(connection) as empty:
+        body(export(client, name=name))
+    mixed_archive(64)  # 16 chunks of items, 4 of responses
+
+    with django_assert_max_num_queries(len(empty) + 16 * QUERIES_PER_CHUNK):
+        body(export(client, name=name))
+
+
+def test_kind_columns_come_from_the_kind_in_the_downloads_language(client):
+    article = ArticleFactory(
+        title="Mines",
+        original_language="de",
+        author="",
+        author_de="Jana Roth",
+        publication="The Paper",
+        publication_fr="Le Journal",
+    )
+
+    response = client.get("/fr/search/export.json")
+
+    [row] = json.loads(body(response))
+    expected = article.export_fields("fr")
+    assert (row["author"], row["publication"]) == ("Jana Roth", "Le Journal")
+    assert {name: row[name] for name in expected} == expected
+
+
+def test_topics_the_order_ties_are_listed_by_id_in_every_download(client):
+    # Ordered by position, then title in the download's language: without French titles,
+    # a French download ties them, and lists them in the order they were made.
+    zeta, alpha = TopicFactory(title="Zeta"), TopicFactory(title="Alpha")
+    StoryFactory(topics=[alpha, zeta])
+
+    [english] = csv_rows(export(client))
+    [french] = list(csv.DictReader(io.StringIO(body(client.get("/fr/search/export.csv"))[1:])))
+
+    assert english["topics"] == "Alpha | Zeta"
+    assert french["topics"] == "Zeta | Alpha"
