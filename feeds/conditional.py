@@ -34,8 +34,8 @@ MAX_AGE = 300
 @dataclass(frozen=True)
 class Validators:
     digest: str
-    #: None while the version is too recent to date a copy to the second (see
-    #: content_version.LAST_MODIFIED_SETTLES): then only the ETag is sent.
+    #: None while the version is dated ahead of the clock (content_version.Version): then
+    #: only the ETag is sent.
     last_modified: dt.datetime | None
     #: False when the version must not validate anything (content_version.Version.settled).
     usable: bool = True
@@ -98,7 +98,7 @@ def is_not_modified(request, validators: Validators, exists: bool = True) -> boo
 
 
 def set_validators(response, validators: Validators):
-    """ETag, Last-Modified (once settled) and Cache-Control, on a 200 and on a 304 alike."""
+    """ETag, Last-Modified (when there is one) and Cache-Control, on a 200 and a 304 alike."""
     response.headers["ETag"] = validators.etag
     if validators.last_modified is not None:
         response.headers["Last-Modified"] = http_date(validators.timestamp)

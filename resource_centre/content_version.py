@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import F, Min, Value
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models import DateTimeField, ExpressionWrapper, F, Min, Value
+from django.db.models.functions import Coalesce, Greatest, Least, TruncSecond
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -48,14 +48,18 @@ from resource_centre.models import ContentVersion
 from resource_centre.publishing import Publishable, Status, publication_changed
 
 ROW = 1
-#: A version is a validator only once it is this old: HTTP dates have whole seconds, and two
-#: versions in one second must never share a Last-Modified (RFC 9110, 8.8.2.2).
-LAST_MODIFIED_SETTLES = dt.timedelta(seconds=2)
+ONE_SECOND = dt.timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
 class Version:
-    """The content as of one read: `token` names it, `changed_at` is when it last changed.
+    """The content as of one read: `token` names it, `changed_at` dates it.
+
+    `changed_at` is a whole second, and every change moves it on by a second at least (to
+    the clock's second if that is later): HTTP dates have whole seconds, and two versions
+    must never share a Last-Modified, however close together or however long the
+    transactions that wrote them (RFC 9110, 8.8.2.2). Many changes in one second date the
+    version ahead of the clock for as many seconds.
 
     `settled` is False while a scheduled publication is due but a writer's transaction still
     holds the row: the content has changed and the token not yet, so nothing may be cached
@@ -66,15 +70,24 @@ class Version:
     settled: bool = True
 
     def last_modified(self, now: dt.datetime | None = None) -> dt.datetime | None:
-        """`changed_at` to the second, once that second is unambiguous; else None."""
+        """`changed_at`, unless it is still ahead of the clock (a Last-Modified must not be
+        later than the answer's Date) or the version is not settled: then None."""
         now = now or timezone.now()
-        if not self.settled or now - self.changed_at < LAST_MODIFIED_SETTLES:
+        if not self.settled or self.changed_at > now:
             return None
         return self.changed_at.astimezone(dt.UTC).replace(microsecond=0)
 
 
 def _new_token() -> str:
     return secrets.token_hex(16)
+
+
+def _next_date(now: dt.datetime):
+    """The date of the version after the row's: a whole second later, or `now`'s second."""
+    later = ExpressionWrapper(
+        TruncSecond("changed_at") + Value(ONE_SECOND), output_field=DateTimeField()
+    )
+    return Greatest(later, Value(now.replace(microsecond=0)))
 
 
 def _rows(using):
@@ -110,10 +123,9 @@ def _read(using):
         return row
     # The row is created by the migration; only a flushed database (tests) lacks it.
     now = timezone.now()
-    ContentVersion._base_manager.using(using).bulk_create(
-        [ContentVersion(pk=ROW, token=_new_token(), changed_at=now, next_change_at=now)],
-        ignore_conflicts=True,
-    )
+    row = ContentVersion(pk=ROW, token=_new_token(), changed_at=now.replace(microsecond=0))
+    row.next_change_at = now  # passed: the first reader works out the next one
+    ContentVersion._base_manager.using(using).bulk_create([row], ignore_conflicts=True)
     return _select(using)
 
 
@@ -149,7 +161,7 @@ def _advance(using, token, now) -> Version | None:
         new = _new_token()
         updated = rows.update(
             token=new,
-            changed_at=Greatest(F("changed_at"), Value(now)),
+            changed_at=_next_date(now),
             next_change_at=next_publication(now, using),
         )
         if not updated:
@@ -184,7 +196,7 @@ def changed(using: str = DEFAULT_DB_ALIAS, scheduled_at: dt.datetime | None = No
     """A new token: public content may have changed. `scheduled_at`: a publication time
     still to come that the change introduced (the earliest, if several)."""
     now = timezone.now()
-    updates = {"token": _new_token(), "changed_at": Greatest(F("changed_at"), Value(now))}
+    updates = {"token": _new_token(), "changed_at": _next_date(now)}
     if scheduled_at is not None and scheduled_at > now:
         soonest = Value(scheduled_at)
         updates["next_change_at"] = Least(Coalesce(F("next_change_at"), soonest), soonest)
@@ -246,7 +258,7 @@ def refresh(using: str = DEFAULT_DB_ALIAS) -> None:
     _read(using)
     _rows(using).update(
         token=_new_token(),
-        changed_at=Greatest(F("changed_at"), Value(now)),
+        changed_at=_next_date(now),
         next_change_at=next_publication(now, using),
     )
 

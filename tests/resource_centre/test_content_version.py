@@ -203,14 +203,23 @@ def test_a_missing_row_is_made_again(content):
     assert ContentVersion.objects.count() == 1
 
 
-def test_last_modified_is_given_to_the_second_once_two_seconds_old():
-    changed_at = dt.datetime(2026, 5, 4, 12, 0, 0, 700_000, tzinfo=dt.UTC)
+def test_every_change_dates_the_version_a_whole_second_later_at_least(content):
+    first = content_version.current().changed_at
+
+    content_version.changed()
+    content_version.changed()
+    third = content_version.current().changed_at
+
+    assert first.microsecond == third.microsecond == 0
+    assert third - first >= dt.timedelta(seconds=2)
+
+
+def test_a_version_dated_ahead_of_the_clock_has_no_last_modified_until_the_clock_gets_there():
+    changed_at = dt.datetime(2026, 5, 4, 12, 0, 5, tzinfo=dt.UTC)
     version = content_version.Version("t", changed_at)
 
-    assert version.last_modified(changed_at + dt.timedelta(seconds=1.9)) is None
-    assert version.last_modified(changed_at + dt.timedelta(seconds=2)) == changed_at.replace(
-        microsecond=0
-    )
+    assert version.last_modified(changed_at - dt.timedelta(seconds=1)) is None
+    assert version.last_modified(changed_at) == changed_at
     unsettled = content_version.Version("t", changed_at, settled=False)
     assert unsettled.last_modified(changed_at + dt.timedelta(days=1)) is None
 
