@@ -21,9 +21,12 @@ Writes that send no signal do not change it: `QuerySet.update()` and `bulk_creat
 change or their expiry (`PAGE_CACHE_SECONDS`), and feed readers are told nothing changed.
 
 Inside a transaction the token is changed by the `pre_*` signals (before the content rows
-are locked, so transactions always take the row's lock first), in autocommit by the `post_*`
-ones (after the write is committed): a reader can see new content under the old token, which
-only stores a newer page under an old key, never old content under the new token.
+are locked, so that transactions take the row's lock first; `publication_changed` can only
+come after its UPDATE), in autocommit by the `post_*` ones (after the write is committed): a
+reader can see new content under the old token, which only stores a newer page under an old
+key, never old content under the new token. Every change also dates the version a second
+later at least (`Version`), so many changes in a burst (`loaddata`, a long admin save) date
+it ahead of the clock for as many seconds: feeds send no Last-Modified until then.
 """
 
 import datetime as dt
