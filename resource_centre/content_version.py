@@ -108,15 +108,46 @@ def _select(using):
     )
     table, pk = connection.ops.quote_name(opts.db_table), connection.ops.quote_name(opts.pk.column)
     sql = f"SELECT {columns} FROM {table} WHERE {pk} = %s"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ROW])
-        row = cursor.fetchone()
+    row = _select_as_health_check(connection, sql)
+    if row is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ROW])
+            row = cursor.fetchone()
     if row is None:
         return None
     # SQLite hands back text: its backend's own converter makes the aware datetime.
     convert = getattr(connection.ops, "convert_datetimefield_value", None)
     if convert is not None:
         row = (row[0], *(convert(value, None, connection) for value in row[1:]))
+    return row
+
+
+def _select_as_health_check(connection, sql):
+    """The row, read by the query that checks a persistent PostgreSQL connection.
+
+    With CONN_HEALTH_CHECKS, Django sends `SELECT 1` before a request's first query on a
+    connection kept from an earlier request. The version is that first query on every page,
+    so it does the check itself, as Django's does (straight on the driver's connection; a
+    failure closes the connection, and the query is then sent again on a new one): one round
+    trip instead of two, a tenth of a page served from the cache. None when no check is due.
+    """
+    due = (
+        connection.vendor == "postgresql"
+        and connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if not due:
+        return None
+    try:
+        with connection.connection.cursor() as cursor:
+            cursor.execute(sql, [ROW])
+            row = cursor.fetchone()
+    except connection.Database.Error:
+        connection.close()
+        return None
+    connection.health_check_done = True
     return row
 
 

@@ -267,3 +267,26 @@ def test_an_archive_built_in_bulk_changes_the_version_and_watches_its_schedule()
     soonest = Item.objects.scheduled().aggregate(soonest=Min("published_at"))["soonest"]
     assert soonest is not None  # the archive mixes scheduled items in
     assert ContentVersion.objects.get().next_change_at == soonest
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_reading_the_version_on_a_kept_connection_replaces_one_the_server_dropped():
+    """The version's query is the health check of a connection kept from an earlier request
+    (CONN_HEALTH_CHECKS): a connection the server closed meanwhile is replaced, and the page
+    does not fail."""
+    connection = connections["default"]
+    before = content_version.current()
+    dropped = connection.connection.info.backend_pid
+    killer = connections.create_connection("default")
+    try:
+        with killer.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    finally:
+        killer.close()
+    connection.health_check_done = False  # what Django sets when the next request starts
+
+    after = content_version.current()
+
+    assert after.token == before.token
+    assert connection.connection.info.backend_pid != dropped
