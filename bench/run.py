@@ -190,11 +190,17 @@ def pages(client: Client) -> list[tuple[str, str, dict]]:
     """(label, url, headers) of every page measured; some depend on the data."""
     from django.db.models import Count
 
+    from resource_centre.pagination import token_of
+    from search.results import scoped_items
     from stories.models import TaggedItem, Topic
 
     topic = Topic.objects.get(slug="digital-freedom")
     first = client.get(f"/en/topics/{topic.slug}/")
     last_page = first.context["paginator"].num_pages
+    # A position half-way down the topic's list: an "Older" page at that depth.
+    items = scoped_items(topic).newest_first()
+    middle = items[max(items.count() // 2, 0) :][:1].first()
+    deep = f"?before={token_of(middle)}" if middle else "?page=last"
     # The tag on the most items: the filter a reader is most likely to click.
     tag = (
         TaggedItem.objects.values("tag__slug")
@@ -209,7 +215,9 @@ def pages(client: Client) -> list[tuple[str, str, dict]]:
     return [
         ("home", "/en/", {}),
         ("topic page 1", topic_url, {}),
-        (f"topic last page ({last_page})", f"{topic_url}?page={last_page}", {}),
+        (f"topic last numbered page ({last_page})", f"{topic_url}?page={last_page}", {}),
+        ("topic page half-way (Older)", f"{topic_url}{deep}", {}),
+        ("topic oldest page", f"{topic_url}?page=last", {}),
         ("company page (big-co)", "/en/companies/big-co/", {}),
         ("topic ?kind=article", f"{topic_url}?kind=article", {}),
         ("topic ?country=CN", f"{topic_url}?country=CN", {}),
