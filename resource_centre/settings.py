@@ -6,6 +6,7 @@ which also allows a throwaway key and localhost.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "django_prose_editor",
+    "axes",
     "resource_centre",
     "companies",
     "stories",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "resource_centre.urls"
@@ -134,6 +138,27 @@ else:
 # memory they take. 0 turns the page cache off; so does CACHE_URL=dummy://.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+
+# Login throttling (django-axes, resource_centre/login_throttle.py): failures are counted in
+# the database every application server shares; after LOGIN_FAILURE_LIMIT of them that
+# account, and every login from that address, is refused for LOGIN_LOCKOUT_MINUTES (the
+# right password too), or until an administrator resets it (`manage.py axes_reset`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+# Per account and, separately, per address: guessing one account from many addresses, or
+# many accounts from one address, are both stopped.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "resource_centre.login_throttle.lockout_response"
+# The client's address behind the proxy: the TRUSTED_PROXY_COUNT-th address from the right
+# of X-Forwarded-For (what the proxies wrote, never what the client did); 0 reads only the
+# connection's address, for servers reachable without going through the proxy.
+AXES_CLIENT_IP_CALLABLE = "resource_centre.login_throttle.client_ip"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
