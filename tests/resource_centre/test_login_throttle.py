@@ -18,6 +18,7 @@ from django.test import RequestFactory
 
 from resource_centre.login_throttle import client_ip
 from tests.html import parse, text
+from tests.resource_centre.settings_probe import run_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGIN = "/admin/login/?next=/admin/"
@@ -232,3 +233,27 @@ def test_without_a_usable_forwarded_address_the_connection_is_the_client(setting
 
 def test_without_a_proxy_the_forwarded_header_is_ignored(settings):
     assert address(settings, 0, "203.0.113.7", "6.6.6.6") == "203.0.113.7"
+
+
+def test_the_limit_the_lockout_and_the_proxies_come_from_the_environment():
+    env = {
+        "SECRET_KEY": "x" * 50,
+        "LOGIN_FAILURE_LIMIT": "3",
+        "LOGIN_LOCKOUT_MINUTES": "60",
+        "TRUSTED_PROXY_COUNT": "2",
+    }
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.AXES_FAILURE_LIMIT, int(s.AXES_COOLOFF_TIME.total_seconds()), "
+        "s.TRUSTED_PROXY_COUNT, s.AUTHENTICATION_BACKENDS[0], s.MIDDLEWARE[-1])"
+    )
+    result = run_settings(env, code)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "3",
+        "3600",
+        "2",
+        "axes.backends.AxesStandaloneBackend",
+        "axes.middleware.AxesMiddleware",
+    ]
