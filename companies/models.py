@@ -5,6 +5,7 @@ from django_countries.fields import CountryField
 
 from resource_centre.i18n import localized
 from resource_centre.publishing import Publishable, PublishableQuerySet
+from resource_centre.safe_urls import SafeURLField
 
 
 class Sector(models.Model):
@@ -34,7 +35,7 @@ class Company(Publishable):
         Sector, verbose_name=_("sectors"), related_name="companies", blank=True
     )
     headquarters_country = CountryField(_("headquarters country"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = SafeURLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
 
     objects = CompanyQuerySet.as_manager()

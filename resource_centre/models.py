@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resource_centre.publishing import Publishable, PublishableQuerySet
 from resource_centre.richtext import RichTextField
+from resource_centre.safe_urls import SafeURLField
 
 
 class SiteMessageQuerySet(PublishableQuerySet):
@@ -18,7 +19,7 @@ class SiteMessage(Publishable):
 
     title = models.CharField(_("title"), max_length=200)
     body = RichTextField(_("message"))
-    link_url = models.URLField(_("link address"), blank=True)
+    link_url = SafeURLField(_("link address"), blank=True)
     link_label = models.CharField(_("link label"), max_length=80, blank=True)
 
     objects = SiteMessageQuerySet.as_manager()

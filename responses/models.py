@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from resource_centre.i18n import LocalizedText, localized
+from resource_centre.safe_urls import SafeURLField
 from stories.models import Item, ItemQuerySet, Kind
 
 
@@ -86,7 +87,7 @@ class CompanyResponse(Item):
     )
     requested_on = models.DateField(_("date requested"))
     responded_on = models.DateField(_("date of response"), null=True, blank=True)
-    document_url = models.URLField(_("full response document"), max_length=1000, blank=True)
+    document_url = SafeURLField(_("full response document"), max_length=1000, blank=True)
     issues = models.ManyToManyField(
         Issue, verbose_name=_("issues"), related_name="responses", blank=True
     )

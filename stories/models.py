@@ -32,6 +32,7 @@ from resource_centre.i18n import (
 )
 from resource_centre.publishing import Publishable, PublishableQuerySet
 from resource_centre.richtext import RichTextField
+from resource_centre.safe_urls import SafeURLField
 
 #: How many words of the body stand in for a missing summary in lists.
 EXCERPT_WORDS = 40
@@ -503,7 +504,7 @@ class Article(Item):
         help_text=_("The headline as the source published it, quoted in lists."),
     )
     original_published_on = models.DateField(_("original publication date"), null=True, blank=True)
-    source_url = models.URLField(_("source address"), max_length=1000, blank=True)
+    source_url = SafeURLField(_("source address"), max_length=1000, blank=True)
 
     URL_NAME = "stories:article_detail"
     EXPORT_FIELDS = {"author": "author", "publication": "publication", "source_url": "source_url"}

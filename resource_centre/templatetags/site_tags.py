@@ -1,4 +1,5 @@
-"""Site-wide template helpers: languages, alternates, canonical addresses, fallback marking."""
+"""Site-wide template helpers: languages, alternates, canonical addresses, fallback marking,
+and the two ways editor-written markup and addresses reach a page (`rich_text`, `safe_url`)."""
 
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from resource_centre.i18n import (
     languages_with,
     normalise_language,
 )
+from resource_centre.richtext import sanitise
+from resource_centre.safe_urls import is_safe_url
 
 register = template.Library()
 
@@ -114,6 +117,23 @@ def lang_attrs(text):
     if getattr(text, "is_fallback", False):
         return format_html(' lang="{}" dir="{}"', text.language, text.direction)
     return ""
+
+
+@register.filter
+def rich_text(text):
+    """Rich text (a body, an intro, the site message) as HTML, cleaned once more of anything
+    the editor cannot make: stored text is cleaned on every ORM write, but raw SQL and data
+    migrations go round the field (`resource_centre.richtext`). Never `|safe` instead."""
+    if text is None:
+        return ""
+    return mark_safe(sanitise(str(text)))
+
+
+@register.filter
+def safe_url(address):
+    """`address` if a page may link to it (http, https, mailto), else "": templates show no
+    link then (`resource_centre.safe_urls`)."""
+    return address if is_safe_url(address) else ""
 
 
 @register.filter
