@@ -97,8 +97,10 @@ def hide_site_message(request):
     ):
         target = reverse("home")
     response = HttpResponseRedirect(target)
+    # A version is what SiteMessage.version makes (hex digits): anything else, such as a
+    # non-ASCII word a cookie cannot carry, is not remembered.
     version = request.POST.get("version", "")[:64]
-    if version.isalnum():
+    if version.isascii() and version.isalnum():
         response.set_cookie(
             HIDDEN_MESSAGE_COOKIE,
             version,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html
@@ -65,7 +66,12 @@ def language_links(context):
 
 def _canonical_path(request) -> str:
     """The page's path, keeping only `?page=N` (N > 1) from the query string."""
-    page = request.GET.get("page", "")
+    try:
+        page = request.GET.get("page", "")
+    except SuspiciousOperation:
+        # More parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS: a view reading them answers
+        # 400, but error pages (a 404) read them only here, and must still render.
+        return request.path
     if page.isdigit() and page not in {"0", "1"} and len(page) < 10:
         return f"{request.path}?page={page}"
     return request.path
