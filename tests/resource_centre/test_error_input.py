@@ -13,7 +13,9 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import reverse
 
@@ -52,7 +54,16 @@ def call_wsgi(method, path, query="", form=""):
             name.encode("latin-1"), value.encode("latin-1")  # raises as a server would
         answer["status"], answer["headers"] = int(status.split()[0]), headers
 
-    content = b"".join(get_wsgi_application()(environ, start_response))
+    # As Django's test client does: the request signals must not close the test's connection.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        result = get_wsgi_application()(environ, start_response)
+        content = b"".join(result)
+        result.close()
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
     return answer["status"], answer["headers"], content
 
 
