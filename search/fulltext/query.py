@@ -21,6 +21,13 @@ Each query over the list (its page, its count, a facet count) repeats that walk,
 tests about RANKED_MATCHES / share rows: 2,500 for "workers", and most for a word in a few
 percent of the items (18,000 for one in 5.5 %), which the bound keeps from growing with the
 archive all the same.
+
+**Names.** The stored text holds the names of authors, publications and the companies an
+item names that were public when it was written (`search.fulltext.upkeep`, kept current on
+every write). A company made public by its publication time passing, which writes nothing,
+is matched by name at query time until its next save (`_named_by_pending_companies`): one
+small query on the companies per search, and nothing added to the search's own query unless
+such a company's name holds every searched word.
 """
 
 import re
@@ -35,7 +42,9 @@ from django.db.models.functions import Greatest
 from django.db.models.sql import Query
 
 from resource_centre.i18n import column
+from search.fulltext import upkeep
 from search.fulltext.index import CJK, CONFIGS, StoredVector
+from stories.models import Item
 
 #: A search ranks (and lists) at most this many matches: the newest (see the module's doc).
 RANKED_MATCHES = 1_000
@@ -181,6 +190,31 @@ def search_items(queryset, text: str, language: str):
     return _search_simple(queryset, text, language)
 
 
+def _named_by_pending_companies(parsed: ParsedQuery, language: str) -> Q | None:
+    """Items naming a company made public by its schedule since its last save (whose name
+    their stored text may lack: `upkeep.pending_companies()`) when every searched word is
+    in its name, none of the excluded ones in its name or the item's text. None (the usual
+    case: no such company matches) adds nothing to the query."""
+    if not parsed.include:
+        return None
+    include = [term.casefold() for term in parsed.include]
+    exclude = [term.casefold() for term in parsed.exclude]
+    matching = [
+        pk
+        for pk, name in upkeep.pending_companies().values_list("pk", "name")
+        if all(term in name.casefold() for term in include)
+        and not any(term in name.casefold() for term in exclude)
+    ]
+    if not matching:
+        return None
+    condition = Q(pk__in=Item.objects.naming_companies(matching).values("pk"))
+    codes = search_languages(language)
+    own_text = [column(name, code) for name in ("title", "summary", "body") for code in codes]
+    for term in parsed.exclude:
+        condition &= ~_any_contains([*own_text, "search_extra"], term)
+    return condition
+
+
 def _terms_in(field_names, terms) -> Q:
     """Every term in at least one of the fields."""
     condition = Q()
@@ -218,6 +252,9 @@ def _search_postgresql(queryset, text, language):
         ranks.append(SearchRank(F(vector_name), query))
     if not ranks:
         return queryset.none()
+    pending = _named_by_pending_companies(parsed, language)
+    if pending is not None:
+        condition |= pending
     rank = Greatest(*ranks) if len(ranks) > 1 else ranks[0]
     return (
         queryset.alias(**aliases)
@@ -239,6 +276,9 @@ def _search_simple(queryset, text, language):
     condition = _terms_in(everything, parsed.include)
     for term in parsed.exclude:
         condition &= ~_any_contains(everything, term)
+    pending = _named_by_pending_companies(parsed, language)
+    if pending is not None:
+        condition |= pending
     queryset = queryset.filter(NewestMatches(condition, RANKED_MATCHES))
     if not parsed.include:
         return queryset.annotate(search_rank=Value(1.0)).order_by("-published_at", "-id")
