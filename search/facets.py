@@ -286,13 +286,22 @@ def _related_counts(filterset) -> dict[str, dict[int, int]]:
             ctes.append(f"{bases[sql]}(id) AS ({sql})")
             params.extend(base_params)
         base_names[name] = bases[sql]
-    # Every (item, company) pair, however the item names the company.
-    pair_sql = []
-    for link in company_links():
-        table, item_column, company_column = link.columns()
-        pair_sql.append(f"SELECT {q(item_column)}, {q(company_column)} FROM {q(table)}")
-    # UNION ALL: an item naming a company twice is counted once by COUNT(DISTINCT ...).
-    ctes.append(f"pairs(item_id, company_id) AS ({' UNION ALL '.join(pair_sql)})")
+
+    def pairs(base: str) -> str:
+        """Every (item, company) pair of the items of `base`, however the item names the
+        company (UNION ALL: COUNT(DISTINCT ...) counts an item naming a company twice once).
+        Driven from the base, which is at most COUNT_LIMIT items: the link tables are
+        probed by item, never read whole."""
+        parts = []
+        for link in company_links():
+            table, item_column, company_column = link.columns()
+            parts.append(
+                f"SELECT link.{q(item_column)} AS item_id, link.{q(company_column)} AS company_id"
+                f" FROM {base} b JOIN {q(table)} link ON link.{q(item_column)} = b.id"
+                f" WHERE link.{q(company_column)} IS NOT NULL"
+            )
+        return " UNION ALL ".join(parts)
+
     # Each topic with itself and every topic below it, from the one topic tree.
     closure = filterset.topic_tree.closure()
     rows = ", ".join(["(%s, %s)"] * len(closure)) if closure else ""
@@ -305,25 +314,23 @@ def _related_counts(filterset) -> dict[str, dict[int, int]]:
     sql = f"""
         WITH {", ".join(ctes)}
         SELECT 'topic', closure.ancestor_id, COUNT(DISTINCT link.item_id)
-        FROM closure JOIN {q(Item.topics.through._meta.db_table)} link
-            ON link.topic_id = closure.topic_id
-        WHERE link.item_id IN (SELECT id FROM {base_names["topic"]})
+        FROM {base_names["topic"]} b
+        JOIN {q(Item.topics.through._meta.db_table)} link ON link.item_id = b.id
+        JOIN closure ON closure.topic_id = link.topic_id
         GROUP BY closure.ancestor_id
         UNION ALL
         SELECT 'company', pairs.company_id, COUNT(DISTINCT pairs.item_id)
-        FROM pairs
-        WHERE pairs.item_id IN (SELECT id FROM {base_names["company"]})
+        FROM ({pairs(base_names["company"])}) pairs
         GROUP BY pairs.company_id
         UNION ALL
         SELECT 'sector', link.sector_id, COUNT(DISTINCT pairs.item_id)
-        FROM pairs
+        FROM ({pairs(base_names["sector"])}) pairs
         JOIN {q(Company.sectors.through._meta.db_table)} link ON link.company_id = pairs.company_id
-        WHERE pairs.item_id IN (SELECT id FROM {base_names["sector"]})
         GROUP BY link.sector_id
         UNION ALL
         SELECT 'tag', tagged.tag_id, COUNT(DISTINCT tagged.content_object_id)
-        FROM {q(TaggedItem._meta.db_table)} tagged
-        WHERE tagged.content_object_id IN (SELECT id FROM {base_names["tag"]})
+        FROM {base_names["tag"]} b
+        JOIN {q(TaggedItem._meta.db_table)} tagged ON tagged.content_object_id = b.id
         GROUP BY tagged.tag_id
     """
     counts: dict[str, dict[int, int]] = {name: {} for name in RELATED}
