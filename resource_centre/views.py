@@ -34,9 +34,9 @@ class SitePageMixin:
 
 
 class PublicOrPreviewMixin(SitePageMixin):
-    """`get_queryset()` for detail pages: published() for the public; staff may also open
-    drafts and scheduled items, which are then marked as a preview and kept out of caches
-    and search engines."""
+    """`get_queryset()` for detail pages: published() for the public; a staff member who may
+    change the model (its `change` permission) may also open its drafts and scheduled items,
+    which are then marked as a preview and kept out of caches and search engines."""
 
     model = None
 
@@ -47,7 +47,9 @@ class PublicOrPreviewMixin(SitePageMixin):
         queryset = self.get_base_queryset()
         user = getattr(self.request, "user", None)
         if user is not None and user.is_authenticated and user.is_staff:
-            return queryset
+            opts = queryset.model._meta
+            if user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+                return queryset
         return queryset.published()
 
     def get_context_data(self, **kwargs):

@@ -277,3 +277,18 @@ def test_each_address_is_the_page_reverse_gives_in_its_language(client, settings
     assert entry.find("sm:lastmod", NS).text == timezone.localdate(article.updated_at).isoformat()
     assert entry.find("sm:changefreq", NS).text == "weekly"
     assert entry.find("sm:priority", NS).text == "0.6"
+
+
+def test_a_withdrawn_item_leaves_the_sitemap_and_a_new_one_joins_at_the_next_request(
+    client, settings
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    withdrawn = ArticleFactory(slug="withdrawn-article")
+    assert "withdrawn-article" in " ".join(sitemap_locations(client, "items"))
+
+    unpublish(Item.objects.filter(pk=withdrawn.pk))
+    ArticleFactory(slug="new-article")
+
+    listed = " ".join(sitemap_locations(client, "items"))
+    assert "withdrawn-article" not in listed
+    assert "new-article" in listed
