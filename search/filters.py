@@ -18,6 +18,7 @@ import re
 import django_filters
 from django import forms
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.utils.translation import get_language
@@ -64,8 +65,13 @@ def all_sectors(request=None):
     return Sector.objects.all()
 
 
-def all_tags(request=None):
-    return Tag.objects.all()
+def public_tags(request=None):
+    """Tags on at least one public item: a tag only drafts carry is not a choice, and its
+    name is never shown (its slug answers as an unknown one)."""
+    tagged = TaggedItem.objects.filter(
+        tag=OuterRef("pk"), content_object__in=Item.objects.published().values("pk")
+    )
+    return Tag.objects.filter(Exists(tagged))
 
 
 def country_choices():
@@ -147,7 +153,7 @@ class ItemFilter(django_filters.FilterSet):
         distinct=False,
     )
     tag = django_filters.ModelMultipleChoiceFilter(
-        label=_("Tag"), to_field_name="slug", queryset=all_tags, method="filter_tags"
+        label=_("Tag"), to_field_name="slug", queryset=public_tags, method="filter_tags"
     )
     date_from = django_filters.DateFilter(
         label=_("From"),

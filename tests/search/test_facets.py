@@ -171,3 +171,15 @@ def test_facet_labels_are_escaped_and_choices_keep_their_state(client):
 
     assert "<b>Acme</b>" not in response.content.decode()
     assert facet(response, "company")["acme"] == ("<b>Acme</b> & Sons", 1, True)
+
+
+def test_a_tag_only_drafts_carry_is_no_choice_and_its_name_is_never_shown(client):
+    secret = TagFactory(slug="embargoed", name="Embargoed investigation")
+    ArticleFactory(status=Status.DRAFT).tags.add(secret)
+    ArticleFactory(title="Public").tags.add(TagFactory(slug="public-tag", name="Open"))
+
+    response = client.get(SEARCH, {"tag": "embargoed"})
+
+    assert response.status_code == 400
+    assert "Embargoed investigation" not in response.content.decode()
+    assert client.get(SEARCH, {"tag": "public-tag"}).status_code == 200
