@@ -150,7 +150,13 @@ def facets(filterset, stored: StoredCounts | None = None, scope=None, capped=Fal
     if stored is not None:
         counts = stored.counts
     else:
-        counts = _simple_counts(filterset, selected) | _related_counts(filterset)
+        # One filter chosen: its own facet is counted without it, over the unfiltered list,
+        # whose counts are kept (one small query instead of reading the whole list).
+        chosen = [name for name in filterset.filters if selected_values(filterset, name)]
+        kept = chosen if len(chosen) == 1 and chosen[0] in FACET_NAMES else []
+        counts = _simple_counts(filterset, selected, kept) | _related_counts(filterset, kept)
+        if kept:
+            counts[kept[0]] = stored_counts(filterset, scope, unfiltered_only=False).counts[kept[0]]
     built = _simple_facets(counts, labels, selected)
     built.update(_related_facets(counts, labels, selected))
     result = [built[name] for name in FACET_NAMES if built.get(name) and built[name].choices]
@@ -174,9 +180,11 @@ def submitted_facets(filterset) -> list[Facet]:
     return result
 
 
-def _base(filterset, name):
-    """The results counted for facet `name`: without its own filter if a choice is made."""
-    if selected_values(filterset, name):
+def _base(filterset, name, kept=()):
+    """The results counted for facet `name`: without its own filter if a choice is made
+    (unless its counts are `kept`, read elsewhere: then the filtered results, a cheap
+    stand-in whose counts are replaced)."""
+    if selected_values(filterset, name) and name not in kept:
         return filterset.queryset_without(name)
     return filterset.qs
 
@@ -227,10 +235,14 @@ def _count_simple(combinations, name) -> dict[str, int]:
     return counts
 
 
-def _simple_counts(filterset, selected) -> dict[str, dict[str, int]]:
+def _simple_counts(filterset, selected, kept=()) -> dict[str, dict[str, int]]:
+    """Live counts of the simple facets; those in `kept` are left empty (read elsewhere)."""
     shared = None
     counts = {}
     for name in SIMPLE_NAMES:
+        if name in kept:
+            counts[name] = {}
+            continue
         if selected[name]:
             combinations = _combinations(filterset.queryset_without(name))
         else:
@@ -271,14 +283,15 @@ def _simple_facets(counts, labels, selected) -> dict[str, Facet]:
 # --- topic, company, sector, tag --------------------------------------------------------
 
 
-def _related_counts(filterset) -> dict[str, dict[int, int]]:
-    """{facet: {pk: items}} for topics, companies, sectors and tags, in one statement."""
+def _related_counts(filterset, kept=()) -> dict[str, dict[int, int]]:
+    """{facet: {pk: items}} for topics, companies, sectors and tags, in one statement
+    (those in `kept` are replaced by the caller)."""
     q = connection.ops.quote_name
     bases, base_names, params = {}, {}, []
     ctes = []
     for name in RELATED:
         try:
-            sql, base_params = _ids(_base(filterset, name)).query.sql_with_params()
+            sql, base_params = _ids(_base(filterset, name, kept)).query.sql_with_params()
         except EmptyResultSet:  # a filter that can match nothing (e.g. a search for '"')
             sql, base_params = f"SELECT id FROM {q(Item._meta.db_table)} WHERE 1 = 0", ()
         if sql not in bases:
