@@ -37,7 +37,7 @@ from companies.models import Company
 from resource_centre.publishing import Status
 from search.models import FacetCount, ItemFacets
 from search.regions import REGIONS
-from stories.models import Item, TaggedItem, Topic, company_links
+from stories.models import Item, TaggedItem, Topic, company_pairs_sql
 
 ALL = "all"
 TOTAL = "total"
@@ -100,14 +100,6 @@ def _values_sql(ids: list[int] | None) -> tuple[str, list]:
         for slug, region in REGIONS.items()
         for code in sorted(region.countries)
     )
-    pairs = []
-    for link in company_links():
-        table, item_column, company_column = link.columns()
-        pairs.append(
-            f"SELECT link.{q(item_column)}, link.{q(company_column)} FROM {q(table)} link"
-            f" JOIN pub ON pub.id = link.{q(item_column)}"
-            f" WHERE link.{q(company_column)} IS NOT NULL"
-        )
     topics = Item.topics.through._meta.db_table
     sectors = Company.sectors.through._meta.db_table
     tagged = TaggedItem._meta.db_table
@@ -118,7 +110,7 @@ def _values_sql(ids: list[int] | None) -> tuple[str, list]:
         ),
         closure(ancestor_id, topic_id) AS (VALUES {closure_rows}),
         region_map(code, slug) AS (VALUES {region_rows}),
-        pairs(item_id, company_id) AS ({" UNION ".join(pairs)}),
+        pairs(item_id, company_id) AS ({company_pairs_sql("pub", union="UNION")}),
         item_country(item_id, code) AS ({_country_rows_sql()}),
         vals(item_id, facet, value) AS (
             SELECT id, '{TOTAL}', '{TOTAL}' FROM pub

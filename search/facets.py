@@ -39,7 +39,7 @@ from resource_centre.i18n import (
 )
 from search.facet_counts import TOTAL, scope_counts, scope_of
 from search.regions import REGIONS, regions_of
-from stories.models import Item, Kind, Tag, TaggedItem, Topic, company_links
+from stories.models import Item, Kind, Tag, TaggedItem, Topic, company_pairs_sql
 
 #: The most frequent choices shown for long facets (selected ones are always shown).
 FACET_LIMIT = 30
@@ -300,21 +300,6 @@ def _related_counts(filterset, kept=()) -> dict[str, dict[int, int]]:
             params.extend(base_params)
         base_names[name] = bases[sql]
 
-    def pairs(base: str) -> str:
-        """Every (item, company) pair of the items of `base`, however the item names the
-        company (UNION ALL: COUNT(DISTINCT ...) counts an item naming a company twice once).
-        Driven from the base, which is at most COUNT_LIMIT items: the link tables are
-        probed by item, never read whole."""
-        parts = []
-        for link in company_links():
-            table, item_column, company_column = link.columns()
-            parts.append(
-                f"SELECT link.{q(item_column)} AS item_id, link.{q(company_column)} AS company_id"
-                f" FROM {base} b JOIN {q(table)} link ON link.{q(item_column)} = b.id"
-                f" WHERE link.{q(company_column)} IS NOT NULL"
-            )
-        return " UNION ALL ".join(parts)
-
     # Each topic with itself and every topic below it, from the one topic tree.
     closure = filterset.topic_tree.closure()
     rows = ", ".join(["(%s, %s)"] * len(closure)) if closure else ""
@@ -333,11 +318,11 @@ def _related_counts(filterset, kept=()) -> dict[str, dict[int, int]]:
         GROUP BY closure.ancestor_id
         UNION ALL
         SELECT 'company', pairs.company_id, COUNT(DISTINCT pairs.item_id)
-        FROM ({pairs(base_names["company"])}) pairs
+        FROM ({company_pairs_sql(base_names["company"])}) pairs
         GROUP BY pairs.company_id
         UNION ALL
         SELECT 'sector', link.sector_id, COUNT(DISTINCT pairs.item_id)
-        FROM ({pairs(base_names["sector"])}) pairs
+        FROM ({company_pairs_sql(base_names["sector"])}) pairs
         JOIN {q(Company.sectors.through._meta.db_table)} link ON link.company_id = pairs.company_id
         GROUP BY link.sector_id
         UNION ALL

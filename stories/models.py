@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -234,6 +234,22 @@ def company_links() -> list[CompanyLink]:
         if field:
             links.append(CompanyLink(rel.related_model, rel.related_model._meta.pk.name, field))
     return links
+
+
+def company_pairs_sql(base: str, union: str = "UNION ALL") -> str:
+    """SQL of every (item_id, company_id) pair of the items in the relation `base` (an
+    `id` column), however each names the company (`company_links()`), for raw SQL that
+    counts over them. Driven from `base`: the link tables are probed by item."""
+    q = connection.ops.quote_name
+    parts = []
+    for link in company_links():
+        table, item_column, company_column = link.columns()
+        parts.append(
+            f"SELECT link.{q(item_column)} AS item_id, link.{q(company_column)} AS company_id"
+            f" FROM {base} b JOIN {q(table)} link ON link.{q(item_column)} = b.id"
+            f" WHERE link.{q(company_column)} IS NOT NULL"
+        )
+    return f" {union} ".join(parts)
 
 
 @dataclass(frozen=True)
