@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_prose_editor",
     "axes",
+    "reversion",  # revision history of content (the admin's History, compare, restore)
     "resource_centre",
     "companies",
     "stories",
