@@ -34,6 +34,10 @@ class PublishableQuerySet(models.QuerySet):
         """Published and not scheduled: status published and a publication time now or past."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def not_public(self):
+        """What `published()` leaves out: drafts and scheduled rows."""
+        return self.exclude(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
     def drafts(self):
         return self.filter(status=Status.DRAFT)
 

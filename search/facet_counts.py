@@ -32,12 +32,13 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from companies.models import Company
 from resource_centre.publishing import Status
 from search.models import FacetCount, ItemFacets
 from search.regions import REGIONS
-from stories.models import Item, TaggedItem, Topic, company_pairs_sql
+from stories.models import Item, TaggedItem, Topic, company_links, company_pairs_sql
 
 ALL = "all"
 TOTAL = "total"
@@ -88,10 +89,27 @@ def _values_sql(ids: list[int] | None) -> tuple[str, list]:
     published item (of `ids`, or all), each once; plus `pub(id, published_at, ...)`."""
     q = connection.ops.quote_name
     params: list = [Status.PUBLISHED]
-    where = "status = %s"
+    where = "i.status = %s"
     if ids is not None:
-        where += f" AND id IN ({', '.join(['%s'] * len(ids))})"
+        where += f" AND i.id IN ({', '.join(['%s'] * len(ids))})"
         params += ids
+    # An item credited to a company (a response) is public only while the company is too
+    # (`ItemQuerySet.published()`): not counted while the company is a draft, and counted
+    # as scheduled until the later of the two publication times.
+    joins, published_at = "", "i.published_at"
+    for n, link in enumerate(link for link in company_links() if link.credited):
+        table, item_column, company_column = link.columns()
+        joins += (
+            f" LEFT JOIN {q(table)} credit{n} ON credit{n}.{q(item_column)} = i.id"
+            f" LEFT JOIN {q(Company._meta.db_table)} co{n}"
+            f" ON co{n}.id = credit{n}.{q(company_column)}"
+        )
+        where += f" AND (co{n}.id IS NULL OR co{n}.status = %s)"
+        params.append(Status.PUBLISHED)
+        published_at = (
+            f"CASE WHEN co{n}.published_at > {published_at}"
+            f" THEN co{n}.published_at ELSE {published_at} END"
+        )
     # Literals, not parameters: ints from the topic tree and codes from search.regions.
     closure = Topic.objects.tree().closure()
     closure_rows = ", ".join(f"({int(a)}, {int(b)})" for a, b in closure) or "(0, 0)"
@@ -105,8 +123,9 @@ def _values_sql(ids: list[int] | None) -> tuple[str, list]:
     tagged = TaggedItem._meta.db_table
     sql = f"""
         pub AS (
-            SELECT id, published_at, kind, original_language, countries
-            FROM {q(Item._meta.db_table)} WHERE {where}
+            SELECT i.id, {published_at} AS published_at, i.kind, i.original_language,
+                i.countries
+            FROM {q(Item._meta.db_table)} i{joins} WHERE {where}
         ),
         closure(ancestor_id, topic_id) AS (VALUES {closure_rows}),
         region_map(code, slug) AS (VALUES {region_rows}),
@@ -148,7 +167,10 @@ def current_values(ids: list[int]) -> dict[int, tuple]:
 
 
 def _aware(when):
-    """A raw cursor on SQLite reads a stored time as naive UTC."""
+    """A raw cursor on SQLite reads a stored time as naive UTC (as text, where an
+    expression chose it)."""
+    if isinstance(when, str):
+        when = parse_datetime(when)
     return timezone.make_aware(when, dt.UTC) if timezone.is_naive(when) else when
 
 

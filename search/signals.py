@@ -24,7 +24,7 @@ from companies.models import Company, Sector
 from resource_centre.publishing import Status, publication_changed
 from search import facet_counts
 from search.models import FacetCount
-from stories.models import Item, Tag, TaggedItem, Topic
+from stories.models import Item, Tag, TaggedItem, Topic, company_links
 
 #: Items being deleted in this thread: their tags' cascade must not count them again.
 _deleting = threading.local()
@@ -64,6 +64,32 @@ def _item_gone(sender, instance, **kwargs):
 def _publication_changed(sender, pks, **kwargs):
     if issubclass(sender, Item):
         _refresh(pks)
+    elif issubclass(sender, Company):
+        _refresh(_credited_to(pks))
+
+
+def _credited_to(companies) -> list[int]:
+    """The items credited to any of `companies` (their responses): public only while their
+    company is, so their counts follow its publication."""
+    pks: list[int] = []
+    for link in company_links():
+        if link.credited:
+            pks += link.items_naming(companies).values_list(link.item_field, flat=True)
+    return pks
+
+
+@receiver(pre_save, sender=Company, dispatch_uid="search.signals.company_publishing")
+def _company_publishing(sender, instance, raw=False, **kwargs):
+    if instance.pk:
+        old = Company._base_manager.filter(pk=instance.pk)
+        instance._facet_publication_before = old.values_list("status", "published_at").first()
+
+
+@receiver(post_save, sender=Company, dispatch_uid="search.signals.company_published")
+def _company_published(sender, instance, created, **kwargs):
+    before = getattr(instance, "_facet_publication_before", None)
+    if not created and before != (instance.status, instance.published_at):
+        _refresh(_credited_to([instance.pk]))
 
 
 def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):

@@ -211,6 +211,8 @@ class CompanyLink:
     model: type[models.Model]
     item_field: str
     company_field: str
+    #: The item is the company's own (a response), not only about it.
+    credited: bool = False
 
     def columns(self) -> tuple[str, str, str]:
         """(table, item column, company column), for SQL that counts over every link."""
@@ -232,7 +234,9 @@ def company_links() -> list[CompanyLink]:
     for rel in item_kinds().values():
         field = rel.related_model.CREDITED_COMPANY_FIELD
         if field:
-            links.append(CompanyLink(rel.related_model, rel.related_model._meta.pk.name, field))
+            links.append(
+                CompanyLink(rel.related_model, rel.related_model._meta.pk.name, field, True)
+            )
     return links
 
 
@@ -260,6 +264,18 @@ class Excerpt(LocalizedText):
 
 
 class ItemQuerySet(PublishableQuerySet):
+    def published(self):
+        """Published, not scheduled, and, if the item is a company's own (a company
+        response), its company public too: a response is shown only while its company is,
+        so a company kept unpublished (not yet ready, withdrawn, under legal review) is
+        named by no response, in no list, feed, search result, sitemap or count."""
+        queryset = super().published()
+        for link in company_links():
+            if link.credited:
+                hidden = Company.objects.not_public()
+                queryset = queryset.exclude(pk__in=link.items_naming(hidden))
+        return queryset
+
     def on_topics(self, topic_ids, tree: TopicTree | None = None):
         """Items on any of the topics or their sub-topics: the one rule for a topic's page,
         feed, download, filter and facet."""
@@ -464,6 +480,12 @@ class Item(Publishable):
     def creator_parts(self, language=None) -> list[LocalizedText]:
         """Who the words are from (a feed entry's author): the byline by default."""
         return self.byline_parts(language)
+
+    @property
+    def is_public(self) -> bool:
+        """As `published()` decides: public, and so is the company it is credited to."""
+        credited = self.credited_company
+        return super().is_public and (credited is None or credited.is_public)
 
     @property
     def credited_company(self) -> Company | None:

@@ -126,6 +126,30 @@ def test_a_scheduled_item_is_counted_once_its_time_comes(archive, monkeypatch):
     assert facet_counts.scope_counts(f"topic:{archive['digital'].pk}")["country:JP"] == 1
 
 
+def test_a_response_is_counted_only_while_its_company_is_public(archive, monkeypatch):
+    other, labour = archive["other"], archive["labour"]
+    labour_counts = lambda: facet_counts.scope_counts(f"topic:{labour.pk}")  # noqa: E731
+    assert labour_counts()["kind:response"] == 1
+    other.status = Status.DRAFT
+    other.save()
+    assert_counts_exact()
+    assert labour_counts()["kind:response"] == 0
+    publish(Company.objects.filter(pk=other.pk))
+    assert_counts_exact()
+    assert labour_counts()["kind:response"] == 1
+    unpublish(Company.objects.filter(pk=other.pk))
+    assert labour_counts()["kind:response"] == 0
+    soon = timezone.now() + dt.timedelta(hours=1)
+    other.status, other.published_at = Status.PUBLISHED, soon
+    other.save()
+    assert_counts_exact()
+    assert labour_counts()["kind:response"] == 0
+    later = soon + dt.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert_counts_exact()
+    assert labour_counts()["kind:response"] == 1
+
+
 def test_structural_changes_recount_everything(archive):
     archive["digital"].parent = archive["labour"]
     archive["digital"].save()
