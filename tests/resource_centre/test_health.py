@@ -7,9 +7,7 @@ never touched.
 """
 
 import json
-import selectors
 import socket
-import threading
 import time
 from contextlib import contextmanager
 
@@ -19,94 +17,13 @@ from django.db.utils import load_backend
 from django.test import Client
 from django.urls import reverse
 
+from bench.tcp_proxy import TcpProxy
 from tests.resource_centre.settings_probe import run_settings
 
 REDIS_PORT = 6379
 POSTGRES_PORT = 5432
 #: A dead dependency must answer well within a load balancer's probe timeout.
 QUICK = 1.5
-
-
-class TcpProxy:
-    """A TCP forwarder from a loopback port to `upstream_port`, run by one thread.
-
-    `stop()` refuses new connections and cuts the open ones; `start()` serves the same
-    port again. With `black_hole`, connections are accepted and held but nothing is ever
-    forwarded, like a server that hangs.
-    """
-
-    def __init__(self, upstream_port: int):
-        self.upstream = ("127.0.0.1", upstream_port)
-        self.port = 0
-        self.black_hole = False
-        self.accepted = 0
-        self._thread = None
-
-    def start(self):
-        assert self._thread is None, "already running"
-        self._listener = socket.create_server(("127.0.0.1", self.port))  # SO_REUSEADDR
-        self.port = self._listener.getsockname()[1]
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="health-test-proxy")
-        self._thread.start()
-        return self
-
-    def stop(self):
-        if self._thread is None:
-            return
-        self._stopping.set()
-        self._thread.join(timeout=5)
-        assert not self._thread.is_alive(), "the proxy thread did not stop"
-        self._thread = None
-
-    def _serve(self):
-        selector = selectors.DefaultSelector()
-        selector.register(self._listener, selectors.EVENT_READ)
-        peers = {}
-        try:
-            while not self._stopping.is_set():
-                for key, _ in selector.select(timeout=0.02):
-                    sock = key.fileobj
-                    if sock is self._listener:
-                        self._accept(selector, peers)
-                    else:
-                        self._forward(sock, selector, peers)
-        finally:
-            for sock in peers:
-                sock.close()
-            selector.close()
-            self._listener.close()
-
-    def _accept(self, selector, peers):
-        client, _ = self._listener.accept()
-        self.accepted += 1
-        if self.black_hole:
-            peers[client] = None  # held open, never read
-            return
-        try:
-            upstream = socket.create_connection(self.upstream, timeout=1)
-        except OSError:
-            client.close()
-            return
-        upstream.settimeout(None)
-        for sock, other in ((client, upstream), (upstream, client)):
-            peers[sock] = other
-            selector.register(sock, selectors.EVENT_READ)
-
-    def _forward(self, sock, selector, peers):
-        other = peers.get(sock)
-        try:
-            data = sock.recv(65536)
-            if data:
-                other.sendall(data)
-                return
-        except OSError:
-            pass
-        for end in (sock, other):
-            if end in peers:
-                selector.unregister(end)
-                peers.pop(end)
-                end.close()
 
 
 @pytest.fixture
