@@ -7,14 +7,24 @@ top of the stack, turns those into a 503 with `Retry-After`, rendered with no da
 no context processor (`templates/503.html`), never cached. Django's connection handling
 already reconnects on the next request once the database is back; the health check
 (`/health/ready/`) reports the same outage to the load balancer.
+
+The middleware sees a view's exception (`process_exception`), but not one raised by a
+middleware inside it: Django turns that into a response at each middleware's boundary
+(`convert_exception_to_response`), through the project's `handler500`. With the page cache
+on, the content version it reads is the first query of every public page, so an outage
+surfaced there; `server_error` below, the project's `handler500`, answers it with the same
+503 (found by the soak test, `bench/soak.py`: every page was a 500 while the database was
+cut, since the test settings keep the page cache off).
 """
 
 import logging
+import sys
 
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +60,21 @@ class DatabaseOutageMiddleware:
     @staticmethod
     def _unavailable(request):
         logger.error("Database unavailable: %s answered 503", request.path, exc_info=True)
-        # Drop the broken connection now, so the next request opens a new one whatever
-        # else runs between requests (Django also does at each request's start and end).
-        for connection in connections.all(initialized_only=True):
-            connection.close_if_unusable_or_obsolete()
-        return outage_response()
+        return unavailable()
+
+
+def unavailable() -> HttpResponse:
+    # Drop the broken connection now, so the next request opens a new one whatever
+    # else runs between requests (Django also does at each request's start and end).
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
+    return outage_response()
+
+
+def server_error(request):
+    """The project's handler500: a database outage raised anywhere outside a view (the page
+    cache's content version, the session, the login throttle) is the 503 page, anything
+    else Django's 500 page. Django has logged the exception already ("Service Unavailable")."""
+    if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):
+        return unavailable()
+    return defaults.server_error(request)

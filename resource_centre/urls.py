@@ -8,6 +8,9 @@ from django.urls import include, path
 from resource_centre import views as site_views
 from stories import views as story_views
 
+# A database outage met outside a view is a 503, not the 500 page (resource_centre/outage.py).
+handler500 = "resource_centre.outage.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -54,3 +54,22 @@ def test_pages_answer_503_while_postgresql_is_unreachable_and_200_once_it_is_bac
             assert_unavailable(visitor.get(url))
         proxy.start()
         assert [visitor.get(url).status_code for url in pages] == [200, 200, 200]
+
+
+@pytest.mark.parametrize(("error", "status"), [(OperationalError, 503), (RuntimeError, 500)])
+def test_a_database_error_in_a_middleware_is_a_503_page_and_any_other_error_the_500_page(
+    settings, monkeypatch, error, status
+):
+    # The page cache reads the content version first on every public page: with it on (as
+    # in production, not in the test settings) an outage surfaces there, outside any view.
+    settings.PAGE_CACHE_SECONDS = 600
+    topic = TopicFactory(slug="labour")
+
+    def unreachable(*args, **kwargs):
+        raise error("connection refused")
+
+    monkeypatch.setattr("resource_centre.content_version.current", unreachable)
+    response = Client(raise_request_exception=False).get(topic.get_absolute_url())
+    assert response.status_code == status
+    if status == 503:
+        assert assert_unavailable(response) == "The site is briefly unavailable"
