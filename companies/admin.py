@@ -1,16 +1,21 @@
-"""Editors' admin for companies and sectors."""
+"""Editors' admin for companies and sectors, with their history (resource_centre/history.py)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from companies.models import Company, Sector
+from resource_centre import history
 from resource_centre.content_admin import (
     ContentAdmin,
     PublicationStateFilter,
     VocabularyAdmin,
     translation_filters,
 )
+
+# Before the admins below: django-reversion's admin registers what is not registered yet.
+history.register(Sector)
+history.register(Company)
 
 
 @admin.register(Sector)

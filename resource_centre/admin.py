@@ -5,12 +5,15 @@ from django.contrib import admin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from resource_centre import history
 from resource_centre.content_admin import ContentAdmin, PublicationStateFilter, translation_filters
 from resource_centre.models import SiteMessage
 
 admin.site.site_header = format_lazy(_("{site} administration"), site=settings.SITE_NAME)
 admin.site.site_title = admin.site.site_header
 admin.site.index_title = _("Content")
+
+history.register(SiteMessage)  # before its admin (django-reversion's registers the rest)
 
 
 @admin.register(SiteMessage)

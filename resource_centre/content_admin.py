@@ -1,8 +1,9 @@
 """What every content admin shares: translated fields in language tabs, a translation
 status column and "missing French" filters, publish/unpublish actions that need the change
 permission, a link to the public page that says "Preview" while the content is not
-public (the public pages show drafts to staff with a preview banner), and edit conflicts
-caught before a save from a stale form reverts someone else's changes.
+public (the public pages show drafts to staff with a preview banner), edit conflicts
+caught before a save from a stale form reverts someone else's changes, and the revision
+history (resource_centre/history.py: every version, compare, restore, recover deleted).
 """
 
 import datetime as dt
@@ -28,8 +29,15 @@ from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from resource_centre.history import HistoryAdmin, note, record_baselines
 from resource_centre.i18n import LANGUAGE_CODES, column, languages_with
-from resource_centre.publishing import STATE_LABELS, publication_state, publish, unpublish
+from resource_centre.publishing import (
+    STATE_LABELS,
+    Status,
+    publication_state,
+    publish,
+    unpublish,
+)
 
 # modeltranslation's tabs need jQuery UI's tabs widget: served from our own static files
 # (unmodified jQuery UI sources, see the README beside them), never from a CDN.
@@ -482,8 +490,8 @@ class TranslatedAdmin(TranslationAdmin):
         return translation_badges(obj, self.translation_field)
 
 
-class VocabularyAdmin(TranslatedAdmin):
-    """A translated name and its slug: sectors, issues, tags."""
+class VocabularyAdmin(HistoryAdmin, TranslatedAdmin):
+    """A translated name and its slug: sectors, issues, tags; with their history."""
 
     translation_field = "name"
     list_display = ("name", "slug", "translation_status")
@@ -493,10 +501,11 @@ class VocabularyAdmin(TranslatedAdmin):
     fields = ("name", "slug")
 
 
-class ContentAdmin(EditConflictAdminMixin, TranslatedAdmin):
+class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
     """Publishable, translated content: status column and filter, bulk publish and
-    unpublish (change permission required), "view on site" / "preview" links, and edit
-    conflicts refused (a save from a stale form never reverts someone else's changes)."""
+    unpublish (change permission required, a version of each object changed), "view on
+    site" / "preview" links, edit conflicts refused (a save from a stale form never reverts
+    someone else's changes), and the revision history."""
 
     actions = ["publish_selected", "unpublish_selected"]
     save_on_top = True
@@ -534,7 +543,16 @@ class ContentAdmin(EditConflictAdminMixin, TranslatedAdmin):
 
     @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["change"])
     def publish_selected(self, request, queryset):
-        published, scheduled = publish(queryset)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            changing = queryset.filter(status=Status.DRAFT)
+            record_baselines(self.history_objects(changing))
+            pks = list(changing.values_list("pk", flat=True))
+            published, scheduled = publish(queryset)
+            self.record_changes(
+                request,
+                self.model._base_manager.filter(pk__in=pks),
+                lambda obj: note("scheduled" if obj.is_scheduled else "published"),
+            )
         if published:
             self.message_user(
                 request,
@@ -560,7 +578,16 @@ class ContentAdmin(EditConflictAdminMixin, TranslatedAdmin):
         description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["change"]
     )
     def unpublish_selected(self, request, queryset):
-        count = unpublish(queryset)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            changing = queryset.filter(status=Status.PUBLISHED)
+            record_baselines(self.history_objects(changing))
+            pks = list(changing.values_list("pk", flat=True))
+            count = unpublish(queryset)
+            self.record_changes(
+                request,
+                self.model._base_manager.filter(pk__in=pks),
+                lambda obj: note("unpublished"),
+            )
         self.message_user(
             request,
             ngettext(

@@ -7,9 +7,15 @@ Responses are also edited inline on the story or article they respond to: this m
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from resource_centre import history
 from resource_centre.content_admin import TranslatedStackedInline, VocabularyAdmin
 from responses.models import CompanyResponse, Issue
 from stories.admin import ArticleAdmin, ItemContentAdmin, StoryAdmin
+
+# Before the admins below: django-reversion's admin registers what is not registered yet.
+# A response's version holds its item row (stories registers `Item` with its tag links).
+history.register(Issue)
+history.register(CompanyResponse, follow=("item_ptr",))
 
 
 @admin.register(Issue)

@@ -1,15 +1,24 @@
 """Editors' admin for topics, tags and every kind of item.
 
 "All content" (the `Item` admin) lists every kind together so editors can find what needs
-translating or publishing; its rows open the admin of the item's own kind.
+translating or publishing; its rows open the admin of the item's own kind, and so do its
+history and its "Recover deleted items" list.
+
+Every model here keeps versions (resource_centre/history.py): a kind of item follows its
+`Item` row, which follows its tag links, so one version is the whole item in every
+language with its topics, companies and tags; a statement also follows its signatories.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import quote, unquote
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
+from resource_centre import history
 from resource_centre.content_admin import (
     ContentAdmin,
     PublicationStateFilter,
@@ -17,7 +26,28 @@ from resource_centre.content_admin import (
     localized_fields,
     translation_filters,
 )
-from stories.models import Article, Item, Opinion, Signatory, Statement, Story, Tag, Topic
+from stories.models import (
+    Article,
+    Item,
+    Opinion,
+    Signatory,
+    Statement,
+    Story,
+    Tag,
+    TaggedItem,
+    Topic,
+)
+
+# Before the admins below: django-reversion's admin registers what is not registered yet.
+history.register(Topic)
+history.register(Tag)
+history.register(TaggedItem)
+history.register(Item, follow=("tagged_items",))
+history.register(Article, follow=("item_ptr",))
+history.register(Story, follow=("item_ptr",))
+history.register(Opinion, follow=("item_ptr",))
+history.register(Signatory)
+history.register(Statement, follow=("item_ptr", "signatories"))
 
 
 class ItemContentAdmin(ContentAdmin):
@@ -124,17 +154,45 @@ class ItemAdmin(ItemContentAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_recover_permission(self, request):
+        """Listed here, recovered by each kind's admin (which needs its add permission)."""
+        return self.has_change_permission(request)
+
+    def history_objects(self, objects):
+        """An item's versions are kept by its kind (an article's hold its item row)."""
+        if hasattr(objects, "with_specific"):  # a queryset: each kind's row joined
+            objects = objects.with_specific()
+        return [item.specific for item in objects]
+
+    def _kind_url(self, model, view, *args):
+        return reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}",
+            args=args,
+            current_app=self.admin_site.name,
+        )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         item = self.get_object(request, object_id)
         model = Item.kind_model(item.kind) if item is not None else Item
         if model is not Item:
-            url = reverse(
-                f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
-                args=[item.pk],
-                current_app=self.admin_site.name,
-            )
-            return HttpResponseRedirect(url)
+            return HttpResponseRedirect(self._kind_url(model, "change", item.pk))
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        item = self.get_object(request, unquote(object_id))
+        model = Item.kind_model(item.kind) if item is not None else Item
+        if model is not Item:
+            return HttpResponseRedirect(self._kind_url(model, "history", quote(item.pk)))
+        return super().history_view(request, object_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """A deleted item of the "Recover deleted items" list is recovered by its kind."""
+        version = get_object_or_404(Version.objects.get_for_model(Item), pk=version_id)
+        kind_version = history.specific_version(version)
+        if kind_version is not None:
+            model = kind_version._model
+            return HttpResponseRedirect(self._kind_url(model, "recover", kind_version.pk))
+        return super().recover_view(request, version_id, extra_context)
 
 
 @admin.register(Article)
