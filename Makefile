@@ -10,7 +10,7 @@ RUN_ENV := DEBUG=true
 PG_URL ?= postgres://postgres@127.0.0.1:5432/resource_centre
 ARTICLES ?= 100000
 
-.PHONY: install run test test-postgres lint messages bench clean
+.PHONY: install run test test-postgres lint messages bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ lint: install
 bench: install
 	ARTICLES=$(ARTICLES) $(BIN)/python -m bench.run
 	$(BIN)/python -m bench.export_bench
+
+# The soak test (bench/soak.py): gunicorn on a throwaway database on PG_URL's server, under
+# load while items are published and edited, then PostgreSQL cut off for 10 s by a TCP proxy.
+soak: install
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
