@@ -553,7 +553,7 @@ CONTEXT = 1
 
 def _marked(parts, tag) -> str:
     return "".join(
-        f"<{tag}>{escape(text)}</{tag}>" if changed else str(escape(text))
+        f"<{tag}>{escape(text)}</{tag}>" if changed and text else str(escape(text))
         for text, changed in parts
     )
 
@@ -881,6 +881,8 @@ class HistoryAdmin(VersionAdmin):
             .select_related("revision__user")
             .order_by("-revision__date_created", "-pk")
         )
+        paginator = self.get_paginator(request, deleted, self.history_per_page)
+        page = paginator.get_page(request.GET.get(PAGE_VAR, 1))
         rows = [
             {
                 "version": version,
@@ -888,13 +890,17 @@ class HistoryAdmin(VersionAdmin):
                 "comment": describe(version.revision),
                 "url": self._url("recover", version.pk),
             }
-            for version in deleted
+            for version in page.object_list
         ]
         context = self._context(
             request,
             None,
             title=_("Recover deleted %(name)s") % {"name": self.opts.verbose_name_plural},
             rows=rows,
+            action_list=page,
+            page_range=paginator.get_elided_page_range(page.number),
+            page_var=PAGE_VAR,
+            pagination_required=paginator.count > self.history_per_page,
             **(extra_context or {}),
         )
         request.current_app = self.admin_site.name
@@ -963,8 +969,7 @@ class HistoryAdmin(VersionAdmin):
                     if request.method == "POST" and response.status_code == 302:
                         reversion.set_comment(done)
                     elif response.status_code == 200:
-                        response.template_name = template
-                        response.render()
+                        _render_now(request, response, template)
                         raise _RollBack(response)
                     else:
                         raise Http404
@@ -974,6 +979,19 @@ class HistoryAdmin(VersionAdmin):
         except (_RollBack, _Refused) as stop:
             return stop.response
         return response
+
+
+def _render_now(request, response, template):
+    """Render the page while the earlier version is in the database. The template-response
+    middleware run after the view would come too late: the Content-Security-Policy nonce the
+    admin's form media carry (django-prose-editor's import map, an inline script;
+    resource_centre/security_headers.py) is put on them here."""
+    response.template_name = template
+    nonce = getattr(request, "csp_nonce", None)
+    media = response.context_data.get("media")
+    if nonce is not None and hasattr(media, "with_nonce"):
+        response.context_data["media"] = media.with_nonce(nonce)
+    response.render()
 
 
 def specific_version(version):

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
+from resource_centre import history
 from resource_centre.publishing import Status
 from stories.models import Article, Item, Signatory, Story
 from tests import factories as f
@@ -221,6 +222,9 @@ def test_an_edit_is_listed_compared_and_undone_by_restoring_the_earlier_version(
     assert diff[label][0] == old_french
     assert diff[label][1] != old_french and diff[label][1]
     assert case.old in diff[next(k for k in diff if k.startswith(("Title", "Name")))][0]
+    # The first version's changes: everything it holds, against nothing.
+    alone = compared(editor_client.get(admin_url(obj, "compare"), {"new": first.pk}))
+    assert alone[label] == ("(empty)", old_french)
     assert case.old not in public_text(editor_client, case.public(type(obj).objects.get(pk=obj.pk)))
 
     response = restore(editor_client, obj, first)
@@ -236,13 +240,17 @@ def test_an_edit_is_listed_compared_and_undone_by_restoring_the_earlier_version(
     assert rows[0]["action"].startswith("Restored the version of ")
 
 
+def keep_version(obj, user=None, comment=""):
+    """A version of `obj` as stored, as an admin save keeps one (without the form)."""
+    with history.own_revision(user, comment):
+        history.record(obj)
+    return versions(obj)[-1]
+
+
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_history_compare_and_restore_need_the_change_permission(editors_group, case):
     obj = case.make()
-    editor = Client()
-    editor.force_login(make_editor())
-    save(editor, obj, **case.edit)
-    first = versions(obj)[0]
+    first = keep_version(obj)
     viewer = User.objects.create_user("viewer", password="a-long-viewer-password")
     viewer.is_staff = True
     viewer.save()
@@ -284,18 +292,16 @@ def test_a_restore_brings_back_topics_companies_tags_and_removes_what_came_later
     company = f.CompanyFactory(name="Acme Mining")
     article = f.ArticleFactory(topics=[kept], companies=[company])
     article.tags.add(f.TagFactory(name="evictions"))
-    save(
-        editor_client,
-        article,
-        topics=[str(added.pk)],
-        companies=[],
-        tags="pollution",
-    )
+    save(editor_client, article, topics=[str(added.pk)], companies=[], tags="pollution")
+    save(editor_client, article, topics=[], tags="")
+
+    # The version of that first save holds the links it made, not those before.
+    restore(editor_client, article, versions(article)[1])
     stored = Article.objects.get(pk=article.pk)
-    assert [t.title for t in stored.topics.all()] == ["Mining"]
+    assert (list(stored.topics.all()), list(stored.companies.all())) == ([added], [])
+    assert [tag.name for tag in stored.tags.all()] == ["pollution"]
 
     restore(editor_client, article, versions(article)[0])
-
     stored = Article.objects.get(pk=article.pk)
     assert list(stored.topics.all()) == [kept]
     assert list(stored.companies.all()) == [company]
@@ -395,6 +401,10 @@ def test_an_item_deleted_from_all_content_is_recovered_by_its_kind(
     article = f.ArticleFactory(title="Village cleared for a mine")
     article.tags.add(tag)
     f.TagFactory(name="unrelated")
+    as_item = Item.objects.get(pk=article.pk)
+    assert editor_client.get(admin_url(as_item, "history"))["Location"] == admin_url(
+        article, "history"
+    )
     client.force_login(admin_user)
     client.post(
         reverse("admin:stories_item_changelist"),
@@ -480,8 +490,10 @@ def test_the_history_page_reads_its_versions_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(12) as few:
         assert len(history_rows(editor_client.get(url))) == 2
     queries = len(few.captured_queries)
+    editor = User.objects.get(username="editor")
     for n in range(2, 12):
-        save(editor_client, story, title_en=f"Version {n}")
+        Story.objects.filter(pk=story.pk).update(title_en=f"Version {n}")
+        keep_version(story, editor, f"Version {n}")
 
     with django_assert_max_num_queries(queries):
         assert len(history_rows(editor_client.get(url))) == 12
