@@ -541,18 +541,27 @@ class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
             context["publication_state"] = publication_state(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["change"])
-    def publish_selected(self, request, queryset):
+    def _versioned(self, request, change, queryset, changing, comment_for):
+        """`change(queryset)` (a bulk UPDATE), keeping a version of each object of
+        `changing` (the rows it changes): before, if it had none yet, and after, each in a
+        revision of its own with the user and `comment_for(obj)`."""
         with transaction.atomic(using=router.db_for_write(self.model)):
-            changing = queryset.filter(status=Status.DRAFT)
             record_baselines(self.history_objects(changing))
             pks = list(changing.values_list("pk", flat=True))
-            published, scheduled = publish(queryset)
-            self.record_changes(
-                request,
-                self.model._base_manager.filter(pk__in=pks),
-                lambda obj: note("scheduled" if obj.is_scheduled else "published"),
-            )
+            result = change(queryset)
+            changed = self.model._default_manager.filter(pk__in=pks)
+            self.record_changes(request, changed, comment_for)
+        return result
+
+    @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        published, scheduled = self._versioned(
+            request,
+            publish,
+            queryset,
+            queryset.filter(status=Status.DRAFT),
+            lambda obj: note("scheduled" if obj.is_scheduled else "published"),
+        )
         if published:
             self.message_user(
                 request,
@@ -578,16 +587,13 @@ class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
         description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["change"]
     )
     def unpublish_selected(self, request, queryset):
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            changing = queryset.filter(status=Status.PUBLISHED)
-            record_baselines(self.history_objects(changing))
-            pks = list(changing.values_list("pk", flat=True))
-            count = unpublish(queryset)
-            self.record_changes(
-                request,
-                self.model._base_manager.filter(pk__in=pks),
-                lambda obj: note("unpublished"),
-            )
+        count = self._versioned(
+            request,
+            unpublish,
+            queryset,
+            queryset.filter(status=Status.PUBLISHED),
+            lambda obj: note("unpublished"),
+        )
         self.message_user(
             request,
             ngettext(
