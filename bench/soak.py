@@ -543,13 +543,16 @@ def loadavg() -> str:
 # -- The database, the cache, Django --------------------------------------------------
 
 
+class CannotRun(Exception):
+    """The soak cannot be made as configured (exit status 2, nothing measured)."""
+
+
 def server_settings(url: str) -> dict:
     import dj_database_url
 
-    settings = dj_database_url.parse(url)
-    if "postgresql" not in settings["ENGINE"]:
-        raise SystemExit(f"The soak test needs PostgreSQL: DATABASE_URL is {url!r}.")
-    return settings
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise CannotRun(f"The soak needs a PostgreSQL server: DATABASE_URL is {url!r}.")
+    return dj_database_url.parse(url)
 
 
 @contextmanager
@@ -586,13 +589,18 @@ def throwaway_database(settings: dict):
         print(f"{elapsed()} database {name} dropped", flush=True)
 
 
+def own_redis_database(url: str) -> None:
+    """The soak empties its Redis database: it must be named, and not the default (0)."""
+    database = urlsplit(url).path.strip("/")
+    if not url.startswith("redis://") or not database.isdigit() or database == "0":
+        raise CannotRun(f"SOAK_CACHE_URL must name a Redis database of its own, not {url!r}.")
+
+
 def flush_cache(url: str) -> None:
-    """FLUSHDB of the Redis database `url` names, which must be given and not 0."""
+    """FLUSHDB of the Redis database `url` names."""
     import redis
 
-    database = urlsplit(url).path.strip("/")
-    if not database.isdigit() or database == "0":
-        raise SystemExit(f"SOAK_CACHE_URL must name a Redis database of its own, not {url!r}.")
+    own_redis_database(url)
     client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
     try:
         client.flushdb()
@@ -869,6 +877,7 @@ def soak(config: Config, cleanup: ExitStack, facts: Facts, memory: list[str]) ->
     from bench.tcp_proxy import ProxyProcess
 
     settings = server_settings(config.database_url)
+    own_redis_database(config.cache_url)
     work = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="rc-soak-")))
     static = work / "static"
     run_id = secrets.token_hex(3)
@@ -1058,8 +1067,9 @@ def main() -> int:
             print(f"{elapsed()} stopping gunicorn and the proxy, dropping the database", flush=True)
     except (KeyboardInterrupt, Interrupted) as exc:
         facts.aborted = f"interrupted ({str(exc) or 'Ctrl-C'})"
-    except SystemExit:
-        raise
+    except CannotRun as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except Exception as exc:
         traceback.print_exc()
         facts.aborted = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]

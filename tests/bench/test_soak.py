@@ -21,6 +21,7 @@ from bench.serve import database_url
 from bench.soak import (
     PHASES,
     Answer,
+    CannotRun,
     Config,
     Facts,
     Phase,
@@ -32,7 +33,9 @@ from bench.soak import (
     listing_entries,
     missing,
     mix_paths,
+    own_redis_database,
     phase_stats,
+    server_settings,
 )
 from bench.tcp_proxy import ProxyProcess
 from tests.factories import ArticleFactory, TopicFactory
@@ -217,6 +220,27 @@ def test_the_configuration_defaults_to_the_issues_figures_and_reads_the_environm
     )
     assert (config.publish, config.edit, config.outage_seconds) == (4, 3, 2.5)
     assert config.database_url == "postgres://h/x"
+
+
+@pytest.mark.parametrize(
+    ("database", "cache"),
+    [
+        ("sqlite:///soak.sqlite3", "redis://127.0.0.1:6379/10"),
+        ("", "redis://127.0.0.1:6379/10"),
+        ("postgres://postgres@127.0.0.1:5432/x", "redis://127.0.0.1:6379"),
+        ("postgres://postgres@127.0.0.1:5432/x", "redis://127.0.0.1:6379/0"),
+        ("postgres://postgres@127.0.0.1:5432/x", "locmem://"),
+    ],
+)
+def test_the_soak_refuses_anything_but_postgresql_and_a_redis_database_of_its_own(database, cache):
+    with pytest.raises(CannotRun):
+        server_settings(database)
+        own_redis_database(cache)
+
+
+def test_a_postgresql_server_and_a_numbered_redis_database_are_taken():
+    assert server_settings("postgres://postgres@127.0.0.1:5432/x")["PORT"] == 5432
+    own_redis_database(CACHE_URL)
 
 
 def test_the_load_mix_holds_every_kind_of_page_and_each_article_once_a_round():
