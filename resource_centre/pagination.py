@@ -119,7 +119,8 @@ def token_of(obj) -> str:
 
 def _position(token: str) -> tuple[dt.datetime, int]:
     micros, sep, pk = token.partition("-")
-    if not (sep and micros.isdigit() and pk.isdigit() and len(token) <= 40):
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if not (sep and token.isascii() and micros.isdigit() and pk.isdigit() and len(token) <= 40):
         raise Http404(_("There is no such page."))
     seconds, micro = divmod(int(micros), 1_000_000)
     try:
