@@ -1,10 +1,18 @@
-"""Load the demo content shipped in `data.json` (plus generated items) into the database.
+"""Load the demo content shipped in `data.json` into the database.
+
+The demo is only what `data.json` holds: real, dated public items summarised in our own words
+(see its "about"). Nothing is generated here; generated volume is the benchmarks' archive
+(`demo/archive.py`, `manage.py build_archive`), built into a database of its own.
 
 `load_demo()` is idempotent: every row has a stable natural key (a slug, or the English title
 of the site message), rows are created when missing, saved only when a value differs, and
 many-to-many sets are replaced rather than appended to. A second run therefore creates
 nothing, changes nothing and leaves `updated_at` alone (so a site message a visitor hid stays
 hidden).
+
+Earlier versions of the demo added generated filler items and three fictional companies; a
+database loaded by one of them still holds those rows, so each run deletes them (matched by
+their slugs *and* their generated text or "(fictional)" name, never anything an editor made).
 """
 
 import datetime as dt
@@ -17,7 +25,6 @@ from django.utils import timezone, translation
 from modeltranslation.translator import translator
 
 from companies.models import Company, Sector
-from demo.generated import generated_items
 from resource_centre.i18n import LANGUAGE_CODES, column
 from resource_centre.models import SiteMessage
 from resource_centre.publishing import Status
@@ -27,6 +34,14 @@ from stories.models import Article, Item, Opinion, Signatory, Statement, Tag, To
 DATA_PATH = Path(__file__).with_name("data.json")
 # Topics and companies are dated well before any item.
 BACKGROUND_DATE = "2019-01-01"
+
+# What earlier versions of the demo generated, recognised so that a rerun removes it.
+RETIRED_ITEM_SLUG = (
+    r"^demo-(surveillance-technology|internet-shutdowns|human-rights-defenders)-[0-9]{2}$"
+)
+RETIRED_ITEM_TEXT = "This is generated demonstration content"
+RETIRED_COMPANY_SLUGS = ["acme-telecom", "globex-vision", "initech-data"]
+RETIRED_COMPANY_MARK = "(fictional)"
 
 
 class DemoDataError(ValueError):
@@ -48,6 +63,7 @@ class LoadSummary:
     def lines(self) -> list[str]:
         return [
             f"{name}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            + (f", {c['deleted']} deleted" if c["deleted"] else "")
             for name, c in self.counts.items()
         ]
 
@@ -146,6 +162,7 @@ class _Loader:
         self.kinds: dict[str, str] = {}
 
     def run(self) -> None:
+        self.retire_generated()
         for entry in self.data["sectors"]:
             self.sectors[entry["slug"]] = _upsert(
                 self.summary, Sector, {"slug": entry["slug"]}, _translations("name", entry["name"])
@@ -167,7 +184,7 @@ class _Loader:
         # Within a day, the data lists items top first as the captured page shows them;
         # creating them in reverse gives ids that keep that order under "newest first, then
         # highest id".
-        entries = list(reversed(self.data["items"])) + generated_items()
+        entries = list(reversed(self.data["items"]))
         self.kinds = dict(
             Item.objects.filter(slug__in=[e["slug"] for e in entries]).values_list("slug", "kind")
         )
@@ -175,6 +192,21 @@ class _Loader:
             self.load_item(entry)
         for entry in entries:
             self.link_item(entry)
+
+    def retire_generated(self) -> None:
+        """Delete the generated items and fictional companies an earlier demo loaded."""
+        items = Item.objects.filter(
+            slug__regex=RETIRED_ITEM_SLUG, body_en__contains=RETIRED_ITEM_TEXT
+        )
+        for item in items:
+            item.delete()  # one by one, to count each kind
+            self.summary.record(Item.kind_model(item.kind), "deleted")
+        companies = Company.objects.filter(
+            slug__in=RETIRED_COMPANY_SLUGS, name__endswith=RETIRED_COMPANY_MARK
+        )
+        for company in companies:
+            company.delete()
+            self.summary.record(Company, "deleted")
 
     def load_company(self, entry: dict) -> None:
         company = _upsert(
@@ -325,9 +357,10 @@ class _Loader:
 
 @transaction.atomic
 def load_demo(data: dict | None = None) -> LoadSummary:
-    """Create or update the demo topics, companies, items and site message.
+    """Create or update the demo topics, companies, items and site message (and delete the
+    filler earlier versions generated).
 
-    Returns what was created, updated and left unchanged, per model.
+    Returns what was created, updated, left unchanged and deleted, per model.
     """
     summary = LoadSummary()
     with translation.override("en"):
