@@ -113,7 +113,9 @@ class StatementDetailView(ItemDetailMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.get("signatory", "").strip()[:SIGNATORY_QUERY_MAX]
+        # No name holds a NUL, and PostgreSQL refuses one in a query (it was a 500).
+        query = self.request.GET.get("signatory", "").replace("\x00", "")
+        query = query.strip()[:SIGNATORY_QUERY_MAX]
         signatories = self.object.signatories.all()
         context["signatory_total"] = signatories.count()
         if query:

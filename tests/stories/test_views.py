@@ -165,6 +165,19 @@ def test_statement_filter_with_no_match_says_so(client):
     assert "0 signatories match" in text(parse(response).xpath("//main")[0])
 
 
+def test_statement_filter_ignores_a_nul_character(client):
+    statement = StatementFactory()
+    SignatoryFactory(statement=statement, name="Access Now")
+    SignatoryFactory(statement=statement, name="Amnesty International")
+
+    response = client.get(statement.get_absolute_url() + "?signatory=Acc%00ess")
+
+    assert response.status_code == 200
+    page = parse(response)
+    assert [text(li) for li in page.xpath("//ul[@class='signatories']/li")] == ["Access Now"]
+    assert "\x00" not in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "factory", [ArticleFactory, StoryFactory, OpinionFactory, StatementFactory]
 )
