@@ -2,7 +2,8 @@
 
 Each feed starts from the same published() queryset as its page and goes through the same
 `filter_items()`, so "Get RSS feed of these results" holds exactly the items of the list,
-in the list's order. The language is the URL's (`/fr/feeds/...` is in French).
+newest first (a search's matches too, whatever order its page shows: a new match is what a
+feed reader is for). The language is the URL's (`/fr/feeds/...` is in French).
 """
 
 import re
@@ -92,7 +93,7 @@ def serve_feed(
     except BadFeedRequest as exc:
         return bad_request(str(exc))
     data = filter_params(request.GET)
-    filterset = filter_items(data, scoped_items(scope))
+    filterset = filter_items(data, scoped_items(scope), newest=True)
     if not filterset.is_valid():
         return bad_request(filter_errors(filterset))
 
@@ -175,7 +176,7 @@ def search_feed(request, fmt):
         request,
         fmt,
         title=title,
-        description=gettext("Items matching a search on %(site)s, in the order of the list.")
+        description=gettext("Items matching a search on %(site)s, newest first.")
         % {"site": settings.SITE_NAME},
         page_path=reverse("search:results"),
         mark_filtered=False,

@@ -7,6 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search and result lists")
 
     def ready(self):
-        # Connects the signals that keep Item.search_extra and the facet counts current.
+        # Connects the signals that keep Item.search_extra and the facet counts current,
+        # and the one that gives SQLite connections the search's accent folding.
         from search import signals  # noqa: F401
-        from search.fulltext import upkeep  # noqa: F401
+        from search.fulltext import folding, upkeep  # noqa: F401

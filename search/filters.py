@@ -11,6 +11,13 @@ an export link reproduces a topic or company page (the page's own scope plus its
 Bad input is a form error (the views answer 400 with the form): unknown slugs or choices,
 bad dates, a start after the end, a search over 200 characters, more than 200 parameters,
 a repeated single-valued parameter, or a NUL character.
+
+**The order** is not a filter: `sort=relevance` (the default) lists a search's matches most
+relevant first, `sort=newest` newest first; a list without a text query is newest first
+either way. Pages and downloads follow it (their links carry it: `list_query_string()`), and
+it is checked like a filter (another value is a 400). Feeds are always newest first, which
+is what a feed reader shows and what makes a new match reach it: their links leave `sort`
+out and they ignore it (`filter_items(..., newest=True)`).
 """
 
 import re
@@ -36,11 +43,15 @@ from stories.models import Item, Kind, Tag, TaggedItem, Topic
 MAX_PARAMETERS = 200
 MAX_QUERY_LENGTH = 200
 #: Parameters that take one value: repeating them is an error, not a silent pick.
-SINGLE_VALUED = ("q", "date_from", "date_to", "page", "before", "after")
+SINGLE_VALUED = ("q", "sort", "date_from", "date_to", "page", "before", "after")
 #: Parameters of a list's address that are not filters of its items: the page (numbered, or
-#: by position), and a feed's length and format. Pages, feeds and downloads all leave them
-#: out of the filters.
-NOT_FILTERS = ("page", "before", "after", "limit", "format")
+#: by position), a feed's length and format, and the list's order. Pages, feeds and
+#: downloads all leave them out of the filters.
+NOT_FILTERS = ("page", "before", "after", "limit", "format", "sort")
+#: Of those, the order (`sort`): page links and downloads carry it, feeds leave it out.
+ORDER_PARAMS = ("sort",)
+RELEVANCE, NEWEST = "relevance", "newest"
+SORT_CHOICES = [(RELEVANCE, _("Most relevant")), (NEWEST, _("Newest first"))]
 
 
 def filter_params(data: QueryDict) -> QueryDict:
@@ -52,8 +63,19 @@ def filter_params(data: QueryDict) -> QueryDict:
 
 
 def filter_query_string(data: QueryDict) -> str:
-    """The filters as a query string: what a list's feed and download links carry."""
+    """The filters as a query string: what a list's feed links carry."""
     return filter_params(data).urlencode()
+
+
+def list_query_string(data: QueryDict) -> str:
+    """The filters and the order (ORDER_PARAMS) as a query string: what a list's page links
+    and download links carry, so that the next page and the download are in the order of
+    the page."""
+    params = filter_params(data)
+    for name in ORDER_PARAMS:
+        if data.getlist(name):
+            params.setlist(name, data.getlist(name))
+    return params.urlencode()
 
 
 def published_topics(request=None):
@@ -130,6 +152,10 @@ class ItemFilterForm(forms.Form):
 class ItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_text", max_length=MAX_QUERY_LENGTH
+    )
+    # The order of a search's matches (see the module's doc): read by filter_text.
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, empty_label=None, method="keep_order"
     )
     # distinct=False: no filter here joins rows (they test columns or use subqueries), and
     # DISTINCT would make the database sort every result before taking a page.
@@ -221,10 +247,26 @@ class ItemFilter(django_filters.FilterSet):
             return self.form.cleaned_data.get("q") or ""
         return ""
 
+    #: Set by `filter_items(..., newest=True)` (feeds): newest first whatever `sort` says.
+    always_newest = False
+
+    @property
+    def is_newest_first(self) -> bool:
+        """Whether the list is newest first: always without a text query; with one, when
+        asked (`sort=newest`) or for a feed."""
+        if not self.text_query or self.always_newest:
+            return True
+        return self.form.cleaned_data.get("sort") == NEWEST
+
     # -- filter methods --------------------------------------------------------------
 
     def filter_text(self, queryset, name, value):
-        return search_items(queryset, value, get_language() or settings.LANGUAGE_CODE)
+        language = get_language() or settings.LANGUAGE_CODE
+        return search_items(queryset, value, language, newest=self.is_newest_first)
+
+    def keep_order(self, queryset, name, value):
+        """`sort` filters nothing: `filter_text` reads it."""
+        return queryset
 
     def filter_topics(self, queryset, name, value):
         """On any of the topics or their sub-topics (as a topic page lists them)."""
@@ -286,17 +328,19 @@ class ItemFilter(django_filters.FilterSet):
         return queryset
 
 
-def filter_items(data, queryset=None, topic_tree=None):
+def filter_items(data, queryset=None, topic_tree=None, newest=False):
     """A bound ItemFilter over the published items (or `queryset`), newest first.
 
     `data` is the list's whole query string: parameters that are not filters (NOT_FILTERS)
     are ignored, but still checked (a repeated `page` is an error). With a text query (`q`)
-    the items come most relevant first instead. `topic_tree` saves reading the topic tree
-    again when the caller has it.
+    the items come most relevant first instead, unless `sort=newest` asks, or `newest`
+    (feeds: newest first whatever the query string says). `topic_tree` saves reading the
+    topic tree again when the caller has it.
     """
     if queryset is None:
         queryset = Item.objects.published()
     filterset = ItemFilter(data, queryset=queryset.newest_first())
+    filterset.always_newest = newest
     if topic_tree is not None:
         filterset._topic_tree = topic_tree
     return filterset

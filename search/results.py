@@ -26,7 +26,7 @@ from resource_centre.pagination import (
     wants_keyset,
 )
 from search.facets import facets, selected_values, stored_counts, submitted_facets
-from search.filters import filter_items, filter_query_string, too_many_filters_message
+from search.filters import filter_items, list_query_string, too_many_filters_message
 from search.fulltext import query as fulltext_query
 from search.fulltext.highlight import highlight_items
 from stories.models import Item, Kind, Topic
@@ -109,21 +109,24 @@ def result_context(request, scope=None, per_page: int | None = None):
     """(context, status) for the filterable list of `scope`'s items (see `scoped_items`).
 
     The context holds `filter`, `page_obj`, `items` (each with `.highlight` when there is a
-    text query), `paginator`, `is_paginated`, `query_string`, `search_query`, `facets`,
-    `export_links` and `response_export_links`. Invalid filters give status 400 and no
-    items; a page that is not a number or past the end raises Http404.
+    text query), `paginator`, `is_paginated`, `query_string` (the filters and the order,
+    as page links and downloads carry them), `search_query`, `newest_first` (a search's
+    matches in date order: `sort=newest`), `facets`, `export_links` and
+    `response_export_links`. Invalid filters give status 400 and no items; a page that is
+    not a number or past the end raises Http404.
     """
     per_page = per_page or PER_PAGE
     # A topic's list needs the topic tree at once; others read it only if a topic filter or
     # live facet counts ask (ItemFilter.topic_tree).
     topic_tree = Topic.objects.tree() if isinstance(scope, Topic) else None
     filterset = filter_request(request, scoped_items(scope, topic_tree), topic_tree)
-    query_string = filter_query_string(request.GET)
+    query_string = list_query_string(request.GET)
     list_scope, scope = scope, scope_filters(scope)
     context = {
         "filter": filterset,
         "query_string": query_string,
         "search_query": "",
+        "newest_first": False,
         "facets": [],
         "hidden_filters": [
             (name, value) for name in HIDDEN_FILTERS for value in request.GET.getlist(name)
@@ -141,7 +144,9 @@ def result_context(request, scope=None, per_page: int | None = None):
     ids = filterset.qs.values_list("pk", flat=True)
     total = stored.total if stored else None
     if wants_keyset(request):
-        if filterset.text_query:  # most relevant first: there is no position to page from
+        # A search's matches are a bounded set (even newest first), numbered pages only:
+        # a position to page from would move its window of newest matches.
+        if filterset.text_query:
             raise Http404(_("There is no such page."))
         paginator = CappedPaginator(ids, per_page, COUNT_LIMIT, total, max_pages=NUMBERED_PAGES)
         page_obj = keyset_page(request, filterset.qs.only("pk", "published_at"), per_page)
@@ -163,6 +168,7 @@ def result_context(request, scope=None, per_page: int | None = None):
         # A text query ranks the newest RANKED_MATCHES matches: the page says so when full.
         ranked_bound=_ranked_bound(text, page_obj.paginator),
         search_query=text,
+        newest_first=bool(text) and filterset.is_newest_first,
         facets=facets(filterset, stored, list_scope, capped=page_obj.paginator.is_capped),
     )
     context["uncounted_facets"] = any(

@@ -1,8 +1,11 @@
 """The highlighted title and snippet a search result shows.
 
 PostgreSQL marks stemmed matches with `ts_headline` (one query for the page); SQLite, and
-Chinese, Japanese and Korean text, are marked in Python with the query's words. The marks are
-private-use characters turned into `<mark>` only after the text around them was escaped.
+Chinese, Japanese and Korean text, are marked in Python with the query's words. Either way
+accents and case do not matter, as in the search: "lome" marks "Lomé" (`ts_headline` reads
+the text with the same accent-folding configuration as the index; Python compares folded
+text, `search.fulltext.folding`). The marks are private-use characters turned into `<mark>`
+only after the text around them was escaped.
 """
 
 import html
@@ -14,6 +17,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from resource_centre.i18n import column
+from search.fulltext.folding import folded_spans, normalize_text
 from search.fulltext.index import CJK, CONFIGS, Document, StripTags
 from search.fulltext.query import is_postgresql, parse_query, search_languages
 from stories.models import Item
@@ -57,12 +61,18 @@ def _plain(html_text: str) -> str:
 
 
 def mark_terms(text: str, terms) -> str:
-    """`text` with every occurrence of any term (case-insensitive) between markers."""
+    """`text` with every occurrence of any term between markers, whatever the accents and
+    case of either ("lome" marks "Lomé"). The text comes back in NFC (`normalize_text`)."""
     terms = [t for t in terms if t]
     if not text or not terms:
         return text or ""
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
-    return pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", _unmarked(text))
+    text = normalize_text(_unmarked(text))
+    parts, position = [], 0
+    for start, end in folded_spans(text, terms):
+        parts += [text[position:start], START, text[start:end], STOP]
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def python_snippet(text: str, terms) -> str | None:

@@ -9,13 +9,23 @@ vectors make the match, the count and the ranking read the index and the column 
 re-parsing every body.
 
 Chinese, Japanese and Korean have no configuration in PostgreSQL: their columns are indexed
-as overlapping character pairs with `simple` (see `CJK`), so a word of any length inside an
-unspaced sentence is found from the index. (pg_trgm was the other candidate; its trigrams
-cannot index the two-character words these languages are full of, such as 人権, so those
-searches would scan the table.)
+as overlapping character pairs with `simple` (`rc_simple`; see `CJK`), so a word of any
+length inside an unspaced sentence is found from the index. (pg_trgm was the other
+candidate; its trigrams cannot index the two-character words these languages are full of,
+such as 人権, so those searches would scan the table.)
+
+**Accents and case never matter** ("lome" finds "Lomé", "defenseurs" "défenseurs"): each
+language's configuration is PostgreSQL's own with the `unaccent` dictionary before its
+stemmer (`rc_french` is `french` with `unaccent, french_stem` for words; `CONFIGS`,
+`configuration_sql()`), so the stored vectors, the queries and `ts_headline` all read words
+without their accents; the stemmers lowercase them. A stop-word filter before `unaccent`
+keeps stop words written with accents ("à", "été", "für", "não") out of the vectors, as
+before. `unaccent` works inside the configuration (a dictionary), so the generated columns
+need no wrapper function: `to_tsvector(regconfig, text)` is immutable.
 
 `stories/migrations/0002_item_search.py` created the columns with the SQL these functions
-produced then, frozen in the migration. Changing `search_vector()` needs a new migration
+produced then, frozen in the migration; `0007_accent_insensitive_search.py` recreated them
+with the accent-folding configurations. Changing `search_vector()` needs a new migration
 that calls `drop_search_columns()` then `create_search_columns()`.
 """
 
@@ -28,7 +38,8 @@ from django.db.models.sql import Query
 from resource_centre.i18n import column
 from stories.models import Item
 
-CONFIGS = {
+#: PostgreSQL's text-search configuration for each language's words...
+BASE_CONFIGS = {
     "en": "english",
     "es": "spanish",
     "fr": "french",
@@ -40,6 +51,22 @@ CONFIGS = {
     "ja": "simple",
     "ko": "simple",
 }
+#: ...and ours, which reads them without accents (see the module's doc): `rc_english`...
+CONFIGS = {code: f"rc_{base}" for code, base in BASE_CONFIGS.items()}
+#: Each base configuration's dictionary for words, and its stop-word list (if it has one).
+WORD_DICTIONARIES = {
+    "english": ("english_stem", "english"),
+    "spanish": ("spanish_stem", "spanish"),
+    "french": ("french_stem", "french"),
+    "german": ("german_stem", "german"),
+    "portuguese": ("portuguese_stem", "portuguese"),
+    "russian": ("russian_stem", "russian"),
+    "arabic": ("arabic_stem", None),
+    "simple": ("simple", None),
+}
+#: The parser's token types that may hold letters other than ASCII ones.
+WORD_TOKENS = "word, hword, hword_part"
+NUMBER_WORD_TOKENS = "numword, numhword, hword_numpart"
 #: Languages written without spaces between words. PostgreSQL has no parser for them, so
 #: their text is indexed as overlapping pairs of characters ("人権侵害" → 人権 権侵 侵害 害)
 #: and a word is found as the phrase of its pairs: any word of any length, from the index.
@@ -118,29 +145,74 @@ def expression_sql(expression, model, schema_editor) -> str:
     return sql % tuple(schema_editor.quote_value(param) for param in params)
 
 
-def create_search_columns(model, schema_editor) -> None:
-    """Add one generated tsvector column per language, each with a GIN index (PostgreSQL).
+def configuration_sql(base: str) -> list[str]:
+    """The statements that create `rc_<base>`: `base` reading words without accents.
 
-    PostgreSQL computes the columns on every write (bulk ones too); Django's model does
+    Words go through the base's stop words (a `simple` dictionary that passes on every
+    other word), then `unaccent` (a filter: it hands the word on without its accents),
+    then the base's stemmer. ASCII-only words have nothing to unaccent and keep the base's
+    mapping. Needs the `unaccent` extension.
+    """
+    name = f"rc_{base}"
+    stemmer, stop_words = WORD_DICTIONARIES[base]
+    statements = [f"CREATE TEXT SEARCH CONFIGURATION {name} (COPY = {base})"]
+    words = f"unaccent, {stemmer}"
+    if stop_words:
+        statements.append(
+            f"CREATE TEXT SEARCH DICTIONARY {name}_stop"
+            f" (TEMPLATE = simple, STOPWORDS = {stop_words}, ACCEPT = false)"
+        )
+        words = f"{name}_stop, {words}"
+    statements += [
+        f"ALTER TEXT SEARCH CONFIGURATION {name} ALTER MAPPING FOR {WORD_TOKENS} WITH {words}",
+        f"ALTER TEXT SEARCH CONFIGURATION {name} ALTER MAPPING FOR {NUMBER_WORD_TOKENS}"
+        " WITH unaccent, simple",
+    ]
+    return statements
+
+
+def create_configurations(schema_editor) -> None:
+    for base in dict.fromkeys(BASE_CONFIGS.values()):
+        for statement in configuration_sql(base):
+            schema_editor.execute(statement)
+
+
+def drop_configurations(schema_editor) -> None:
+    for base in dict.fromkeys(BASE_CONFIGS.values()):
+        schema_editor.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS rc_{base}")
+        schema_editor.execute(f"DROP TEXT SEARCH DICTIONARY IF EXISTS rc_{base}_stop")
+
+
+def create_search_columns(model, schema_editor) -> None:
+    """Add one generated tsvector column per language, each with a GIN index (PostgreSQL),
+    and the function and configurations they are computed with (the `unaccent` extension
+    must exist).
+
+    The columns are added by one ALTER TABLE, so that the table is rewritten once, not once
+    per column. PostgreSQL computes them on every write (bulk ones too); Django's model does
     not declare them, so no page ever selects them.
     """
     schema_editor.execute(BIGRAMS_FUNCTION_SQL)
+    create_configurations(schema_editor)
     table = schema_editor.quote_name(model._meta.db_table)
+    columns = []
     for code in CONFIGS:
         name = schema_editor.quote_name(vector_column(code))
         vector = expression_sql(search_vector(code), model, schema_editor)
-        schema_editor.execute(
-            f"ALTER TABLE {table} ADD COLUMN {name} tsvector GENERATED ALWAYS AS ({vector}) STORED"
-        )
+        columns.append(f"ADD COLUMN {name} tsvector GENERATED ALWAYS AS ({vector}) STORED")
+    schema_editor.execute(f"ALTER TABLE {table} " + ", ".join(columns))
+    for code in CONFIGS:
+        name = schema_editor.quote_name(vector_column(code))
         index = schema_editor.quote_name(column("item_fts", code))
         schema_editor.execute(f"CREATE INDEX {index} ON {table} USING gin ({name})")
 
 
 def drop_search_columns(model, schema_editor) -> None:
+    """Drop the columns (and their indexes), then what they were computed with."""
     table = schema_editor.quote_name(model._meta.db_table)
-    for code in CONFIGS:
-        name = schema_editor.quote_name(vector_column(code))
-        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
+    columns = [f"DROP COLUMN {schema_editor.quote_name(vector_column(code))}" for code in CONFIGS]
+    schema_editor.execute(f"ALTER TABLE {table} " + ", ".join(columns))
+    drop_configurations(schema_editor)
     schema_editor.execute(f"DROP FUNCTION {BIGRAMS_FUNCTION}(text)")
 
 

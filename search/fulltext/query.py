@@ -5,8 +5,16 @@ one (`search.fulltext.index`), ranked with `ts_rank` ("most relevant first"); Ch
 Japanese and Korean words are matched as the phrase of their character pairs. A test checks
 with EXPLAIN that the indexes answer.
 
-SQLite (the embedded default): `icontains` over the same columns, every word (or "quoted
+SQLite (the embedded default): substrings of the same columns, every word (or "quoted
 phrase") required, titles ranked above summaries above bodies.
+
+**Accents and case never matter**, on either database: "lome", "Lomé" and "LOMÉ" find the
+same items. PostgreSQL's configurations take accents off as they index and as they parse a
+query (`search.fulltext.index`); SQLite compares `rc_fold(column)` with the folded word
+(`search.fulltext.folding`, a Python function on each connection).
+
+**Newest first instead** (`newest=True`, the "Newest first" choice of a search's sort): the
+same bounded set, in date order, with no rank computed.
 
 **The ranked set is bounded** (both databases): a search lists the newest `RANKED_MATCHES`
 items that match it, among everything else the list is filtered by, most relevant first.
@@ -36,13 +44,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, When
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.expressions import Expression
 from django.db.models.functions import Greatest
+from django.db.models.lookups import Contains
 from django.db.models.sql import Query
 
 from resource_centre.i18n import column
 from search.fulltext import upkeep
+from search.fulltext.folding import SQLITE_FUNCTION, fold
 from search.fulltext.index import CJK, CONFIGS, StoredVector
 from stories.models import Item
 
@@ -58,19 +68,20 @@ def search_languages(language: str) -> list[str]:
 
 class CJKQuery(Expression):
     """A tsquery over character pairs: every word (as the phrase of its pairs), none of the
-    excluded ones. A one-character word matches the pairs it begins."""
+    excluded ones. A one-character word matches the pairs it begins. `config` is the
+    columns' configuration (`simple` without accents)."""
 
     output_field = SearchQueryField()
 
-    def __init__(self, include, exclude):
+    def __init__(self, include, exclude, config: str):
         super().__init__()
-        self.include, self.exclude = list(include), list(exclude)
+        self.include, self.exclude, self.config = list(include), list(exclude), config
 
     def _term(self, term):
         if len(term) == 1:
-            return "to_tsquery('simple'::regconfig, quote_literal(%s) || ':*')", [term]
+            return "to_tsquery(%s::regconfig, quote_literal(%s) || ':*')", [self.config, term]
         pairs = " ".join(term[i : i + 2] for i in range(len(term) - 1))
-        return "phraseto_tsquery('simple'::regconfig, %s)", [pairs]
+        return "phraseto_tsquery(%s::regconfig, %s)", [self.config, pairs]
 
     def as_sql(self, compiler, connection):
         parts, params = [], []
@@ -180,14 +191,24 @@ def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search_items(queryset, text: str, language: str):
+def search_items(queryset, text: str, language: str, newest: bool = False):
     """`queryset` narrowed to the newest RANKED_MATCHES items matching `text` (among the
-    list's other filters, before or after this one), most relevant first."""
+    list's other filters, before or after this one), most relevant first, or newest first
+    with `newest`."""
     if not text or not text.strip():
         return queryset
     if is_postgresql():
-        return _search_postgresql(queryset, text, language)
-    return _search_simple(queryset, text, language)
+        return _search_postgresql(queryset, text, language, newest)
+    return _search_simple(queryset, text, language, newest)
+
+
+def _newest_first(queryset):
+    """The matches newest first. The order is written as expressions, not field names, so
+    that no reader takes it for a plain column order it may page through by keyset
+    (`search.exports.keyset_order`): a keyset bound added to the list would move the
+    window of newest matches (`NewestMatches` reads every filter) and reach past the
+    bounded set. Like a ranked list, it is read by OFFSET or all at once."""
+    return queryset.order_by(F("published_at").desc(), F("id").desc())
 
 
 def _named_by_pending_companies(parsed: ParsedQuery, language: str) -> Q | None:
@@ -197,13 +218,13 @@ def _named_by_pending_companies(parsed: ParsedQuery, language: str) -> Q | None:
     case: no such company matches) adds nothing to the query."""
     if not parsed.include:
         return None
-    include = [term.casefold() for term in parsed.include]
-    exclude = [term.casefold() for term in parsed.exclude]
+    include = [fold(term) for term in parsed.include]
+    exclude = [fold(term) for term in parsed.exclude]
     matching = [
         pk
         for pk, name in upkeep.pending_companies().values_list("pk", "name")
-        if all(term in name.casefold() for term in include)
-        and not any(term in name.casefold() for term in exclude)
+        if all(term in fold(name) for term in include)
+        and not any(term in fold(name) for term in exclude)
     ]
     if not matching:
         return None
@@ -223,27 +244,34 @@ def _terms_in(field_names, terms) -> Q:
     return condition
 
 
+class Folded(Func):
+    """`rc_fold(column)` (SQLite): the column without case and accents, "" for NULL."""
+
+    function = SQLITE_FUNCTION
+    output_field = TextField()
+
+
 def _any_contains(field_names, term) -> Q:
-    # SQLite's LIKE folds the case of ASCII letters only: a word with other cased letters
-    # ("Économie", "Россия") goes through Python's Unicode-aware regular expressions.
-    if term.isascii() or term.lower() == term.upper():
-        lookup, value = "icontains", term
-    else:
-        lookup, value = "iregex", re.escape(term)
+    """The term in at least one of the fields, whatever their accents and case."""
     condition = Q()
+    if is_postgresql():  # only for the rare query-time company names (see above)
+        for name in field_names:
+            condition |= Q(**{f"{name}__unaccent__icontains": fold(term)})
+        return condition
+    folded = fold(term)
     for name in field_names:
-        condition |= Q(**{f"{name}__{lookup}": value})
+        condition |= Q(Contains(Folded(F(name)), folded))
     return condition
 
 
-def _search_postgresql(queryset, text, language):
+def _search_postgresql(queryset, text, language, newest=False):
     aliases, condition, ranks = {}, Q(), []
     parsed = parse_query(text)
     for code in search_languages(language):
         if code in CJK:
             if not parsed.include and not parsed.exclude:
                 continue
-            query = CJKQuery(parsed.include, parsed.exclude)
+            query = CJKQuery(parsed.include, parsed.exclude, CONFIGS[code])
         else:
             query = SearchQuery(text, config=CONFIGS[code], search_type="websearch")
         vector_name = column("_fts", code)
@@ -255,16 +283,14 @@ def _search_postgresql(queryset, text, language):
     pending = _named_by_pending_companies(parsed, language)
     if pending is not None:
         condition |= pending
+    queryset = queryset.alias(**aliases).filter(NewestMatches(condition, RANKED_MATCHES))
+    if newest:
+        return _newest_first(queryset)
     rank = Greatest(*ranks) if len(ranks) > 1 else ranks[0]
-    return (
-        queryset.alias(**aliases)
-        .filter(NewestMatches(condition, RANKED_MATCHES))
-        .annotate(search_rank=rank)
-        .order_by("-search_rank", "-published_at", "-id")
-    )
+    return queryset.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-id")
 
 
-def _search_simple(queryset, text, language):
+def _search_simple(queryset, text, language, newest=False):
     parsed = parse_query(text)
     if not parsed.include and not parsed.exclude:
         return queryset.none()
@@ -280,8 +306,8 @@ def _search_simple(queryset, text, language):
     if pending is not None:
         condition |= pending
     queryset = queryset.filter(NewestMatches(condition, RANKED_MATCHES))
-    if not parsed.include:
-        return queryset.annotate(search_rank=Value(1.0)).order_by("-published_at", "-id")
+    if newest or not parsed.include:  # nothing to rank by: only words to leave out
+        return _newest_first(queryset)
     rank = Case(
         When(_terms_in(titles, parsed.include), then=Value(3.0)),
         When(_terms_in(summaries, parsed.include), then=Value(2.0)),

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 KEYS = [
     "q",
+    "sort",
     "kind",
     "topic",
     "company",
@@ -44,6 +45,8 @@ VALUES = st.one_of(
             "99999999999999999999",
             "2020-13-45",
             "article",
+            "newest",
+            "relevance",
             "nso-group",
             "FR",
             "\x00",
