@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from resource_centre.context_processors import HIDDEN_MESSAGE_COOKIE
 from resource_centre.i18n import LocalizedFields
@@ -114,7 +114,7 @@ def hide_site_message(request):
     return response
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

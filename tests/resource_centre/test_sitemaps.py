@@ -213,6 +213,14 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_admin(client
     assert "Sitemap: http://testserver/sitemap.xml" in text
 
 
+def test_robots_txt_answers_a_head_request(client):
+    """Crawlers and monitors ask HEAD; it was refused with a 405."""
+    response = client.head("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+
+
 def test_a_page_holds_at_most_ten_thousand_addresses(client, settings):
     # 1,500 items at consecutive ids from the start of a page: a full page and half of one.
     first = 5_000 * IDS_PER_PAGE + 1
