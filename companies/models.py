@@ -1,8 +1,12 @@
+from dataclasses import dataclass
+
 from django.db import models
+from django.db.models.functions import ExtractYear, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from companies.names import OTHER, initial_of, initial_pattern, word_pattern
 from resource_centre.i18n import localized
 from resource_centre.publishing import Publishable, PublishableQuerySet
 from resource_centre.safe_urls import SafeURLField
@@ -21,8 +25,129 @@ class Sector(models.Model):
         return str(localized(self, "name"))
 
 
+def response_rate(responded: int, requests: int) -> int | None:
+    """The share of requests to respond that the company answered, in whole percent
+    (rounded to the nearest, halves up); None when it was never asked. Declining and not
+    responding both count as not answering."""
+    if not requests:
+        return None
+    return (200 * responded + requests) // (2 * requests)
+
+
+@dataclass(frozen=True)
+class ResponseCounts:
+    """A company's public requests to respond (every public response row, whatever its
+    outcome) and how many it responded to, declined, or left unanswered."""
+
+    requests: int = 0
+    responded: int = 0
+    declined: int = 0
+    no_response: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict) -> "ResponseCounts":
+        return cls(row["requests"], row["responded"], row["declined"], row["no_response"])
+
+    @property
+    def rate(self) -> int | None:
+        return response_rate(self.responded, self.requests)
+
+    def __add__(self, other: "ResponseCounts") -> "ResponseCounts":
+        return ResponseCounts(
+            self.requests + other.requests,
+            self.responded + other.responded,
+            self.declined + other.declined,
+            self.no_response + other.no_response,
+        )
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    year: int
+    counts: ResponseCounts
+
+
+@dataclass(frozen=True)
+class ResponseHistory:
+    """A company's response record per year of request, every year from its first request
+    to its last (a year without one is there, with nothing)."""
+
+    years: tuple[YearCounts, ...]
+
+    @classmethod
+    def from_rows(cls, rows) -> "ResponseHistory":
+        by_year = {row["year"]: ResponseCounts.from_row(row) for row in rows}
+        if not by_year:
+            return cls(())
+        span = range(min(by_year), max(by_year) + 1)
+        return cls(tuple(YearCounts(year, by_year.get(year, ResponseCounts())) for year in span))
+
+    @property
+    def total(self) -> ResponseCounts:
+        return sum((year.counts for year in self.years), ResponseCounts())
+
+
+def _responses_relation():
+    """The company responses' relation to a company (`CompanyResponse.company`, reverse
+    name `responses`): this app sits below the responses app and reaches its model, its
+    queryset and its foreign key's name through the relation, never by importing it."""
+    return Company._meta.get_field("responses")
+
+
+def outcome_labels() -> dict[str, str]:
+    """The label of each outcome of a response ("responded": "Responded"…), the keys of
+    `ResponseCounts`."""
+    return dict(_responses_relation().related_model._meta.get_field("outcome").flatchoices)
+
+
+def response_records(companies) -> dict[int, ResponseCounts]:
+    """The public response record of each of `companies` (a page of them), by primary key,
+    in one grouped query; a company never asked is missing (its record is all zeros)."""
+    relation = _responses_relation()
+    foreign_key = relation.field.name
+    responses = relation.related_model._default_manager.published().filter(
+        **{f"{foreign_key}__in": [company.pk for company in companies]}
+    )
+    return {
+        row[foreign_key]: ResponseCounts.from_row(row) for row in responses.records_by(foreign_key)
+    }
+
+
 class CompanyQuerySet(PublishableQuerySet):
-    pass
+    def name_contains(self, text: str):
+        """Companies whose name holds every word of `text`, in any order, case and accents
+        of Latin letters (`names.word_pattern`)."""
+        queryset = self
+        for word in text.split():
+            queryset = queryset.filter(name__regex=word_pattern(word))
+        return queryset
+
+    def with_initial(self, initial: str):
+        """Companies listed under `initial` of the A–Z bar: a letter, or "#" for the rest."""
+        if initial == OTHER:
+            return self.exclude(name__regex=initial_pattern(OTHER))
+        return self.filter(name__regex=initial_pattern(initial))
+
+    def in_sector(self, sector):
+        return self.filter(sectors=sector)
+
+    def headquartered_in(self, code: str):
+        return self.filter(headquarters_country=code)
+
+    def initials(self) -> set[str]:
+        """The initials of the A–Z bar these companies are listed under, in one query that
+        reads each distinct first character once."""
+        first = self.order_by().annotate(first=Substr("name", 1, 1))
+        return {initial_of(char) for char in first.values_list("first", flat=True).distinct()}
+
+    def headquarters_countries(self) -> set[str]:
+        """The codes of the countries these companies have their headquarters in."""
+        rows = (
+            self.exclude(headquarters_country="")
+            .order_by()
+            .values_list("headquarters_country", flat=True)
+        )
+        return set(rows.distinct())
 
 
 class Company(Publishable):
@@ -58,6 +183,11 @@ class Company(Publishable):
         `responses` is the company responses' own relation (`CompanyResponse.company`), so
         its queryset's `record()` answers without this app importing theirs."""
         record = self.responses.published().record()
-        requests = record["requests"]
-        record["rate"] = round(100 * record["responded"] / requests) if requests else None
+        record["rate"] = response_rate(record["responded"], record["requests"])
         return record
+
+    def response_history(self) -> ResponseHistory:
+        """The public response record per year of request, in one query (its `total` is
+        the whole record)."""
+        rows = self.responses.published().records_by(year=ExtractYear("requested_on"))
+        return ResponseHistory.from_rows(rows)
