@@ -11,6 +11,7 @@ language with its topics, companies and tags; a statement also follows its signa
 
 from django.contrib import admin
 from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -187,6 +188,8 @@ class ItemAdmin(ItemContentAdmin):
 
     def recover_view(self, request, version_id, extra_context=None):
         """A deleted item of the "Recover deleted items" list is recovered by its kind."""
+        if not self.has_recover_permission(request):
+            raise PermissionDenied
         version = get_object_or_404(Version.objects.get_for_model(Item), pk=version_id)
         kind_version = history.specific_version(version)
         if kind_version is not None:

@@ -425,6 +425,23 @@ def test_an_item_deleted_from_all_content_is_recovered_by_its_kind(
     assert list(recovered.tags.all()) == []
 
 
+def test_a_response_whose_company_was_deleted_since_is_not_recovered_half(
+    client, admin_user, editor_client
+):
+    response = f.CompanyResponseFactory(title="Acme answers")
+    company, pk = response.company, response.pk
+    client.force_login(admin_user)
+    client.post(admin_url(response, "delete"), {"post": "yes"})
+    company.delete()  # possible once its responses are gone
+    (version,) = Version.objects.get_deleted(type(response))
+
+    recover = reverse("admin:responses_companyresponse_recover", args=[version.pk])
+    answer = editor_client.get(recover, follow=True)
+
+    assert "the company it refers to has been deleted" in text(parse(answer))
+    assert not Item.objects.filter(pk=pk).exists()
+
+
 def test_bulk_publish_and_unpublish_keep_a_version_of_each_item(editor_client):
     drafts = f.StoryFactory.create_batch(2, status=Status.DRAFT)
     other = f.StoryFactory(status=Status.DRAFT)
