@@ -272,6 +272,18 @@ def test_history_compare_and_restore_need_the_change_permission(editors_group, c
     assert client.get(recover_list).status_code == 403
 
 
+@pytest.mark.parametrize("make", [f.TagFactory, f.SectorFactory, f.IssueFactory])
+def test_a_vocabulary_name_is_restored_in_every_language(editor_client, make):
+    word = make(name="Privacy", name_fr="Vie privée")
+    save(editor_client, word, name_en="Surveillance", name_fr="Surveillance")
+
+    assert restore(editor_client, word, versions(word)[0]).status_code == 302
+
+    restored = type(word).objects.get(pk=word.pk)
+    assert (restored.name_en, restored.name_fr) == ("Privacy", "Vie privée")
+    assert len(versions(word)) == 3
+
+
 # -- An article in detail ------------------------------------------------------------------
 
 
