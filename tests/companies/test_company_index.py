@@ -2,6 +2,7 @@
 response rate, bad input, and a query count that does not grow with the list."""
 
 import datetime as dt
+import string
 
 import pytest
 from django.db import connection
@@ -108,6 +109,11 @@ def test_search_text_is_matched_literally_not_as_a_pattern(client):
     assert names(client.get(INDEX, {"q": "(US)"})) == ["AT&T (US)"]
     assert names(client.get(INDEX, {"q": "AT.T"})) == []
     assert names(client.get(INDEX, {"q": "at&t"})) == ["AT&T (US)"]
+    # Every ASCII sign, and a backslash before letters, is a literal on both databases.
+    for query in [string.punctuation, "\\d", "\\w+", "a\\", "[[:alpha:]]"]:
+        response = client.get(INDEX, {"q": query})
+        assert response.status_code == 200, query
+        assert names(response) == [], query
 
 
 def test_search_box_is_labelled_and_keeps_what_was_typed(client, directory):
