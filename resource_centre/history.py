@@ -40,7 +40,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import reversion
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.contenttypes.models import ContentType
@@ -704,7 +704,7 @@ class HistoryAdmin(VersionAdmin):
         # bulk action changes gets its own (restoring it must not revert the others).
         context = {"has_recover_permission": self.has_recover_permission(request)}
         context.update(extra_context or {})
-        return admin.ModelAdmin.changelist_view(self, request, context)
+        return super(VersionAdmin, self).changelist_view(request, context)
 
     def record_deletions(self, request, objects) -> None:
         """Each object as it is before it is deleted: what "Recover deleted ..." brings
