@@ -6,13 +6,22 @@ the regular expression of each of its parameters, so a test can fill the paramet
 values that match the pattern or with anything else.
 """
 
+import html
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
 
-from django.urls import get_resolver
+import lxml.html
+from django.conf import settings
+from django.test import Client
+from django.urls import Resolver404, get_resolver, resolve
 from django.urls.resolvers import LocalePrefixPattern, URLResolver
+from django.utils import translation
 from django.utils.regex_helper import normalize
+from django.utils.translation import get_language_from_path
 
+#: What the test client's absolute addresses start with.
+ORIGIN = "http://testserver"
 #: URL namespaces that are not the public site: the admin asks for a login first.
 PRIVATE_NAMESPACES = {"admin"}
 LANGUAGE = "lang"
@@ -101,3 +110,43 @@ def public_routes() -> list[Route]:
             params.update(groups)
         routes.append(Route(name, template, params))
     return routes
+
+
+def route_of(address: str) -> str | None:
+    """The route name of a site address, resolved in the address's own language."""
+    path = urlsplit(address).path
+    with translation.override(get_language_from_path(path) or settings.LANGUAGE_CODE):
+        try:
+            return resolve(path).view_name
+        except Resolver404:
+            return None
+
+
+def body_of(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def crawl(starts, client=None) -> dict[str, list[str]]:
+    """The start pages and every address of the site they link to (one step), by route
+    name, in the order found: real slugs, filter choices, page links, feeds, downloads."""
+    client = client or Client()
+    links = []
+    for start in starts:
+        response = client.get(start)
+        assert response.status_code == 200, start
+        content, base = body_of(response).decode(), f"{ORIGIN}{start}"
+        if response["Content-Type"].startswith("text/html"):
+            hrefs = lxml.html.fromstring(content).xpath("//a/@href | //link/@href | //form/@action")
+        else:  # sitemaps, robots.txt
+            hrefs = re.findall(rf"{ORIGIN}/[^\s<]*", content)
+        links += [start] + [urljoin(base, html.unescape(href)) for href in hrefs]
+    found = {}
+    for link in links:
+        address = link.removeprefix(ORIGIN)
+        if address.startswith("/") and not address.startswith("//"):
+            name = route_of(address)
+            if name and address not in found.setdefault(name, []):
+                found[name].append(address)
+    return found
