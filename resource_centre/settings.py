@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,6 +67,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above everything that answers by itself (static files, the outage page, cached pages,
+    # the login lockout), so that every response carries the policies.
+    "resource_centre.security_headers.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that reads the database (sessions, the page cache, views): an outage
     # answers 503 with Retry-After (resource_centre/outage.py).
@@ -223,10 +228,78 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Load balancers probe the health checks (resource_centre/health.py) over plain http: they
 # are answered there, not redirected. Nothing else is exempt; Host must still be allowed.
 SECURE_REDIRECT_EXEMPT = [r"^health/(ready/)?$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "3600"))
+# HSTS: a year without DEBUG (none with it), for every subdomain too, and asking to be
+# preloaded into browsers (hstspreload.org is a separate, deliberate submission). Where a
+# subdomain still serves plain http, set SECURE_HSTS_INCLUDE_SUBDOMAINS=false (preload
+# follows it, since the preload list requires subdomains).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_INCLUDE_SUBDOMAINS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (resource_centre/security_headers.py): scripts,
+# styles, images, fonts and requests from this origin only; no inline script, style or
+# event handler; no plugins, no framing, no <base> or form posting elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Added under the admin only (README, "Security headers"). Scripts: this response's nonce,
+# which the admin's form media carry, for django-prose-editor's inline import map. Styles:
+# the one <style> element the editor (Tiptap) injects, by its hash; the editor needs it
+# (typed spaces are kept by its white-space rule). Style attributes stay refused. A new
+# django-prose-editor may change that style: tests/resource_centre/test_security_headers.py
+# hashes the installed one.
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+ADMIN_CONTENT_SECURITY_POLICY_UPDATE = {
+    "script-src": [NONCE],
+    "style-src": [PROSE_EDITOR_STYLE_HASH],
+}
+# Permissions-Policy: no page of the site uses any of these browser features, so each is
+# refused, to this site and to anything it might embed. Only features chromium knows (an
+# unknown one is a console warning: tests/e2e/test_csp_browser.py).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "identity-credentials-get",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    ]
+}
 # Requests with thousands of repeated parameters are refused with a 400.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 

@@ -15,10 +15,16 @@ CONTROLLED = {
     "CACHE_URL",
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    # Set by the browser tests' conftest for the test process; a deployment check refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 
-def run_settings(env: dict, code: str) -> subprocess.CompletedProcess:
+def run_settings(env: dict, code: str, timeout: int = 60) -> subprocess.CompletedProcess:
     """Run `code` under `resource_centre.settings` with `env` (and nothing of CONTROLLED)."""
     clean = {key: value for key, value in os.environ.items() if key not in CONTROLLED}
     clean.update(env, DJANGO_SETTINGS_MODULE="resource_centre.settings")
@@ -28,5 +34,5 @@ def run_settings(env: dict, code: str) -> subprocess.CompletedProcess:
         env=clean,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )

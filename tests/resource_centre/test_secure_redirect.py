@@ -61,7 +61,8 @@ def test_production_serves_requests_the_proxy_received_over_https():
     assert proxied["status"] == 200
     assert proxied["location"] is None
     assert f"Sitemap: https://{HOST}/sitemap.xml" in proxied["body"]
-    assert proxied["hsts"] == "max-age=3600"  # README: one hour without DEBUG
+    # README, "Security headers": a year, subdomains and preload without DEBUG.
+    assert proxied["hsts"] == "max-age=31536000; includeSubDomains; preload"
 
 
 def test_the_environment_can_turn_the_redirect_off():
