@@ -33,9 +33,19 @@ from resource_centre.i18n import (
 from resource_centre.publishing import Publishable, PublishableQuerySet
 from resource_centre.richtext import RichTextField
 from resource_centre.safe_urls import SafeURLField
+from stories.images import LeadImageField, register_sources, validate_image_alt
 
 #: How many words of the body stand in for a missing summary in lists.
 EXCERPT_WORDS = 40
+
+IMAGE_HELP = _(
+    "JPEG, PNG, WebP or GIF, at most 10 MB and 40 million pixels. Pages show it in "
+    "several sizes, made when you save."
+)
+IMAGE_ALT_HELP = _(
+    "What the image shows, for people who cannot see it: required with an image, in "
+    "English or the original language."
+)
 
 
 class Tag(TagBase):
@@ -137,8 +147,19 @@ class Topic(Publishable):
     summary = models.TextField(
         _("summary"), blank=True, help_text=_("One or two sentences for lists and search.")
     )
-    lead_image = models.ImageField(_("lead image"), upload_to="topics/", blank=True)
-    image_alt = models.CharField(_("image description"), max_length=300, blank=True)
+    lead_image = LeadImageField(
+        _("lead image"),
+        upload_to="topics/",
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+        help_text=IMAGE_HELP,
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        _("image description"), max_length=300, blank=True, help_text=IMAGE_ALT_HELP
+    )
     image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
     quote = models.TextField(_("pull quote"), blank=True)
     quote_attribution = models.CharField(_("quote attribution"), max_length=300, blank=True)
@@ -178,6 +199,7 @@ class Topic(Publishable):
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": _("A topic cannot be inside itself.")})
             ancestor = ancestor.parent
+        validate_image_alt(self)
 
     def descendant_ids(self) -> set[int]:
         """This topic's id and those of all its sub-topics (one query)."""
@@ -373,6 +395,30 @@ class Item(Publishable):
     )
     countries = CountryField(_("countries"), multiple=True, blank=True)
     tags = TaggableManager(_("tags"), through=TaggedItem, blank=True)
+    # Defaults in the database too: the demo archive and the benchmarks insert rows in SQL.
+    lead_image = LeadImageField(
+        _("lead image"),
+        upload_to="items/%Y/",
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+        help_text=IMAGE_HELP,
+        default="",
+        db_default="",
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        _("image description"),
+        max_length=300,
+        blank=True,
+        help_text=IMAGE_ALT_HELP,
+        default="",
+        db_default="",
+    )
+    image_credit = models.CharField(
+        _("image credit"), max_length=200, blank=True, default="", db_default=""
+    )
     search_extra = models.TextField(
         _("search text"),
         blank=True,
@@ -407,6 +453,10 @@ class Item(Publishable):
         if self.KIND:
             self.kind = self.KIND
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        validate_image_alt(self, self.original_language)
 
     @classmethod
     def kind_model(cls, kind: str) -> type["Item"]:
@@ -666,3 +716,7 @@ class Signatory(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Renditions of lead images are written when a topic or item is saved with a new image.
+register_sources((Topic, "lead_image"), (Item, "lead_image"))

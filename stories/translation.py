@@ -23,7 +23,7 @@ class TopicTranslationOptions(TranslationOptions):
 
 @register(Item)
 class ItemTranslationOptions(TranslationOptions):
-    fields = ("title", "summary", "body")
+    fields = ("title", "summary", "body", "image_alt", "image_credit")
 
 
 @register(Article)
