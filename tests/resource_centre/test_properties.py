@@ -578,17 +578,16 @@ MUTATIONS = {
 
 
 def spoiled(valid):
-    """A valid value, spoiled in one way, or any hostile value."""
-    mutation = st.sampled_from(sorted(MUTATIONS))
-    return st.one_of(
-        st.tuples(st.sampled_from(valid), mutation).map(lambda pair: MUTATIONS[pair[1]](pair[0])),
-        st.sampled_from(HOSTILE_VALUES + SHAPED_VALUES),
-        st.sampled_from(valid),
+    """A valid value spoiled in one way (twice as often), or any hostile value. (Valid
+    values alone are sent by the per-route test, with the site's own links.)"""
+    mutated = st.tuples(st.sampled_from(valid), st.sampled_from(list(MUTATIONS))).map(
+        lambda pair: MUTATIONS[pair[1]](pair[0])
     )
+    return st.one_of(mutated, mutated, st.sampled_from(HOSTILE_VALUES + SHAPED_VALUES))
 
 
 @pytest.mark.parametrize("name", [*READ_NAMES, OTHER_READS])
-@examples(12)
+@examples(16)
 @given(data=st.data())
 def test_any_value_of_a_parameter_gets_an_answer_without_a_server_error(
     site, server_errors, name, data
@@ -602,7 +601,7 @@ def test_any_value_of_a_parameter_gets_an_answer_without_a_server_error(
     route = data.draw(st.sampled_from(readers or [r for r in GET_ROUTES if site.of(r)]))
     address = urlsplit(data.draw(st.sampled_from(site.of(route)), label="address")).path
     value = data.draw(spoiled(site.values.get(name) or ["1"]), label="value")
-    times = data.draw(st.sampled_from([1, 1, 1, 2]), label="times")
+    times = data.draw(st.sampled_from([1, 1, 1, 1, 1, 2]), label="times")
 
     send(server_errors, "get", with_query(address, encode([(name, value)] * times)))
 
