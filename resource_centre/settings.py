@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_prose_editor",
     "axes",
+    "csp",  # its system checks refuse the settings django-csp < 4 read
     "reversion",  # revision history of content (the admin's History, compare, restore)
     "resource_centre",
     "companies",
