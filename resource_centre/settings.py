@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",  # its system checks refuse the settings django-csp < 4 read
     "reversion",  # revision history of content (the admin's History, compare, restore)
+    "imagekit",  # image renditions (stories/images.py); `manage.py generateimages`
     "resource_centre",
     "companies",
     "stories",

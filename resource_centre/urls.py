@@ -1,7 +1,9 @@
 """Project URLs. Public pages carry the language (`/en/...`, `/ar/...`); `/` is redirected
 by LocaleMiddleware according to the browser's Accept-Language."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -27,3 +29,7 @@ urlpatterns += i18n_patterns(
     path("feeds/", include("feeds.urls")),
     prefix_default_language=True,
 )
+
+# With DEBUG (`make run`) Django serves uploaded images and their renditions; without it
+# `static()` adds nothing: the web server or object storage serves MEDIA_URL (README).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

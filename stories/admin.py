@@ -81,6 +81,7 @@ class ItemContentAdmin(ContentAdmin):
         return self._patch_fieldsets(
             [
                 (None, {"fields": ["title", "slug", "summary", "body"]}),
+                (_("Image"), {"fields": ["lead_image", "image_alt", "image_credit"]}),
                 *[(name, {**options}) for name, options in self.content_fieldsets],
                 (
                     _("Publication"),
