@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # on the way out, so that what it stores is what they made (resource_centre/page_cache.py).
     "resource_centre.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A refused method's empty 405 gets a page (resource_centre/method_not_allowed.py).
+    "resource_centre.method_not_allowed.MethodNotAllowedPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

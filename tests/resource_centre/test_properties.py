@@ -284,11 +284,6 @@ def server_errors():
     logger.removeHandler(handler)
 
 
-#: Django answers a method a view does not take (405) with an empty body, on every route:
-#: giving it a page is a middleware's job (test_a_refused_method_is_answered_with_a_page).
-EMPTY_BODY_ALLOWED = {405}
-
-
 def send(server_errors, method, address, *, client=None, **kwargs):
     """The answer to one request, checked: a status under 500, a body on a 4xx, nothing
     logged at ERROR by django.request."""
@@ -304,8 +299,7 @@ def send(server_errors, method, address, *, client=None, **kwargs):
         event(f"{method.upper()} {response.status_code}")
     assert response.status_code < 500, f"{response.status_code} for {what}"
     if 400 <= response.status_code < 500 and method != "head":
-        if response.status_code not in EMPTY_BODY_ALLOWED:
-            assert body.strip(), f"{response.status_code} with an empty body for {what}"
+        assert body.strip(), f"{response.status_code} with an empty body for {what}"
     logged = [record.getMessage() for record in server_errors.records]
     assert not logged, f"django.request logged {logged} for {what}"
     return response
@@ -850,12 +844,6 @@ def test_a_post_to_a_page_is_refused_without_a_server_error(site, server_errors,
         assert {"GET", "HEAD"} <= set(response["Allow"].split(", "))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Django's 405 has an empty body on every route; a middleware that gives it a page "
-    "belongs in settings.MIDDLEWARE (proposed in the trust issue's report). Once it is there, "
-    "remove this mark and EMPTY_BODY_ALLOWED.",
-)
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_a_refused_method_is_answered_with_a_page(site, method):
     response = getattr(Client(), method)(f"/en/topics/{TOPIC}/")
