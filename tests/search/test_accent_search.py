@@ -406,21 +406,3 @@ def test_every_language_searches_with_its_accent_folding_configuration():
             vector, tsquery = cursor.fetchone()
             assert "é" not in vector and "lom" in vector, (code, vector)
             assert "lom" in tsquery, (code, tsquery)
-
-
-@pytest.mark.e2e
-@pytest.mark.xdist_group("browser")
-@pytest.mark.django_db(transaction=True)
-def test_newest_first_is_chosen_in_the_form_without_javascript(web_without_js):
-    StoryFactory(title="Newer", body="<p>It mentions cobalt once.</p>", published_at=days_ago(1))
-    StoryFactory(title="Cobalt mines", published_at=days_ago(30))
-    page = web_without_js
-    page.goto("/en/search/?q=cobalt")
-    assert page.locator("article.entry .entry-title").all_inner_texts() == ["Cobalt mines", "Newer"]
-
-    page.get_by_label("Sort search results by").select_option(label="Newest first")
-    page.get_by_role("button", name="Apply filters").click()
-
-    assert "sort=newest" in page.url
-    assert page.locator("article.entry .entry-title").all_inner_texts() == ["Newer", "Cobalt mines"]
-    assert page.get_by_label("Sort search results by").input_value() == "newest"

@@ -1,5 +1,5 @@
 """The search page in a real browser: no serious accessibility problem in English or
-Arabic, with results, facets and errors; the filters work without JavaScript."""
+Arabic, with results, facets and errors; the filters and the sort work without JavaScript."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -10,6 +10,7 @@ from tests.factories import (
     CompanyResponseFactory,
     StoryFactory,
     TopicFactory,
+    days_ago,
 )
 
 pytestmark = [
@@ -70,3 +71,18 @@ def test_filters_apply_and_clear_without_javascript(web_without_js, results):
     page.get_by_role("link", name="Clear filters").click()
     assert page.url.endswith("/en/search/")
     assert page.locator("article.entry").count() == 3
+
+
+def test_newest_first_is_chosen_in_the_form_without_javascript(web_without_js):
+    StoryFactory(title="Newer", body="<p>It mentions cobalt once.</p>", published_at=days_ago(1))
+    StoryFactory(title="Cobalt mines", published_at=days_ago(30))
+    page = web_without_js
+    page.goto("/en/search/?q=cobalt")
+    assert page.locator("article.entry .entry-title").all_inner_texts() == ["Cobalt mines", "Newer"]
+
+    page.get_by_label("Sort search results by").select_option(label="Newest first")
+    page.get_by_role("button", name="Apply filters").click()
+
+    assert "sort=newest" in page.url
+    assert page.locator("article.entry .entry-title").all_inner_texts() == ["Newer", "Cobalt mines"]
+    assert page.get_by_label("Sort search results by").input_value() == "newest"
