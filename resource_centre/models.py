@@ -1,6 +1,7 @@
 import hashlib
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from resource_centre.publishing import Publishable, PublishableQuerySet
@@ -21,6 +22,12 @@ class SiteMessage(Publishable):
     body = RichTextField(_("message"))
     link_url = SafeURLField(_("link address"), blank=True)
     link_label = models.CharField(_("link label"), max_length=80, blank=True)
+    signature = models.CharField(
+        _("signature"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who the message is from, shown under it: “Alex Guy, Digital Officer”."),
+    )
 
     objects = SiteMessageQuerySet.as_manager()
 
@@ -37,6 +44,28 @@ class SiteMessage(Publishable):
         """Changes whenever the message is edited, so a hidden message shows again."""
         stamp = f"{self.pk}:{self.updated_at.isoformat() if self.updated_at else ''}"
         return hashlib.sha256(stamp.encode()).hexdigest()[:12]
+
+
+class Page(Publishable):
+    """A page about the site itself (About, Contact, Privacy), linked from every footer."""
+
+    #: The pages every footer links to, by slug (created by migration 0005, editable).
+    FOOTER_SLUGS = ("about", "contact", "privacy")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    body = RichTextField(_("text"))
+
+    class Meta:
+        verbose_name = _("site page")
+        verbose_name_plural = _("site pages")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("page", kwargs={"slug": self.slug})
 
 
 class ContentVersion(models.Model):

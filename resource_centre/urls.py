@@ -22,6 +22,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", story_views.HomeView.as_view(), name="home"),
     path("message/hide/", site_views.hide_site_message, name="hide_site_message"),
+    path("pages/<slug:slug>/", site_views.PageView.as_view(), name="page"),
     path("", include("stories.urls")),
     path("", include("search.urls")),
     path("companies/", include("companies.urls")),

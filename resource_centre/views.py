@@ -16,9 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
+from django.views.generic import DetailView
 
 from resource_centre.context_processors import HIDDEN_MESSAGE_COOKIE
 from resource_centre.i18n import LocalizedFields
+from resource_centre.models import Page
 
 HIDDEN_MESSAGE_MAX_AGE = 365 * 24 * 60 * 60
 
@@ -125,3 +127,10 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+class PageView(PublicOrPreviewMixin, DetailView):
+    """A page about the site (About, Contact, Privacy), as the footer links them."""
+
+    model = Page
+    template_name = "site_page.html"

@@ -173,6 +173,13 @@ class Topic(Publishable):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     featured = models.BooleanField(_("featured on the home page"), default=False)
+    featured_items = models.ManyToManyField(
+        "Item",
+        verbose_name=_("featured items"),
+        related_name="featured_on",
+        blank=True,
+        help_text=_("Shown on a top-level topic's page (a hub) above the full list, newest first."),
+    )
 
     objects = TopicQuerySet.as_manager()
 
@@ -200,6 +207,16 @@ class Topic(Publishable):
                 raise ValidationError({"parent": _("A topic cannot be inside itself.")})
             ancestor = ancestor.parent
         validate_image_alt(self)
+
+    def ancestors(self) -> list["Topic"]:
+        """The public topics above this one, the top first (a query per level above the
+        first: none for a top-level topic, one for a sub-topic)."""
+        chain = []
+        topic = self.parent
+        while topic is not None:
+            chain.append(topic)
+            topic = topic.parent
+        return [topic for topic in reversed(chain) if topic.is_public]
 
     def descendant_ids(self) -> set[int]:
         """This topic's id and those of all its sub-topics (one query)."""

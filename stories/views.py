@@ -6,15 +6,69 @@ export agree. Feed links and company responses are added by the templates (the f
 responses template tags), so these views import neither app.
 """
 
-from django.db.models import Prefetch
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Case, F, IntegerField, Prefetch, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
+from resource_centre.i18n import column, localized
 from resource_centre.views import PublicOrPreviewMixin, ResultListMixin, SitePageMixin
 from stories.models import Article, Item, Kind, Opinion, Statement, Story, Topic
 
 SIGNATORY_QUERY_MAX = 200
 HOME_LATEST = 12
+#: How many other posts of its series an opinion lists.
+SERIES_ITEMS = 10
+#: How many of its latest items a sub-topic's card shows on a hub page.
+CARD_LATEST = 3
+
+
+@dataclass
+class SubtopicCard:
+    """A sub-topic on its hub's page, with its latest items (on it or below it)."""
+
+    topic: Topic
+    latest: list = field(default_factory=list)
+
+
+def subtopic_cards(subtopics, tree) -> list[SubtopicCard]:
+    """Each sub-topic with its CARD_LATEST latest public items, in one query whatever the
+    number of sub-topics: the topic links of the items, ranked newest first within each
+    sub-topic's branch, with their items joined."""
+    cards = [SubtopicCard(topic) for topic in subtopics]
+    branches = {card.topic.pk: tree.with_descendants([card.topic.pk]) for card in cards}
+    if not branches:
+        return cards
+    branch_of = Case(
+        *[When(topic_id__in=ids, then=Value(pk)) for pk, ids in branches.items()],
+        output_field=IntegerField(),
+    )
+    links = (
+        Item.topics.through.objects.filter(
+            topic_id__in=set().union(*branches.values()),
+            item_id__in=Item.objects.published().values("pk"),
+        )
+        .annotate(
+            branch=branch_of,
+            rank=Window(
+                RowNumber(),
+                partition_by=[branch_of],
+                order_by=[F("item__published_at").desc(), F("item_id").desc()],
+            ),
+        )
+        .filter(rank__lte=CARD_LATEST)
+        .select_related("item")
+        .order_by("branch", "rank")
+    )
+    by_topic = {card.topic.pk: card for card in cards}
+    for link in links:
+        card = by_topic[link.branch]
+        if all(item.pk != link.item_id for item in card.latest):
+            card.latest.append(link.item)
+    return cards
 
 
 class HomeView(SitePageMixin, TemplateView):
@@ -54,10 +108,25 @@ class TopicDetailView(ResultListMixin, PublicOrPreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["subtopics"] = list(self.object.children.published())
-        if self.object.lead_image:
-            context["og_image"] = self.request.build_absolute_uri(self.object.lead_image.url)
+        topic = self.object
+        subtopics = list(topic.children.published())
+        context["subtopics"] = subtopics
+        context["ancestors"] = ancestors = topic.ancestors()
+        # The page's title says where it sits: "Digital Freedom · Technology and Human Rights".
+        context["title_trail"] = "".join(f" · {localized(t, 'title')}" for t in reversed(ancestors))
+        # A top-level topic with sub-topics is a hub: a landing page for its branch.
+        context["is_hub"] = topic.parent_id is None and bool(subtopics)
+        if context["is_hub"]:
+            context["subtopic_cards"] = subtopic_cards(subtopics, self.result_tree())
+        context["featured_items"] = list(
+            topic.featured_items.published().for_entries().newest_first()
+        )
+        if topic.lead_image:
+            context["og_image"] = self.request.build_absolute_uri(topic.lead_image.url)
         return context
+
+    def result_tree(self):
+        return Topic.objects.tree()
 
 
 class ItemDetailMixin(PublicOrPreviewMixin):
@@ -77,6 +146,9 @@ class ItemDetailMixin(PublicOrPreviewMixin):
         context = super().get_context_data(**kwargs)
         context["item"] = self.object
         context["companies"] = list(self.object.companies.published())
+        # Breadcrumbs: the item's first public topic, under the topics above it.
+        topics = list(self.object.topics.all())
+        context["trail"] = [*topics[0].ancestors(), topics[0]] if topics else []
         return context
 
 
@@ -103,7 +175,27 @@ class StoryDetailView(ItemDetailMixin, DetailView):
 
 
 class OpinionDetailView(ItemDetailMixin, DetailView):
+    """An opinion, with the other posts of its series (the series named alike in the default
+    language, newest first)."""
+
     model = Opinion
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        key = column("series", settings.LANGUAGE_CODE)
+        series = getattr(self.object, key)
+        context["series_items"] = (
+            list(
+                Item.objects.published()
+                .filter(**{f"opinion__{key}": series})
+                .exclude(pk=self.object.pk)
+                .for_entries()
+                .newest_first()[:SERIES_ITEMS]
+            )
+            if series
+            else []
+        )
+        return context
 
 
 class StatementDetailView(ItemDetailMixin, DetailView):

@@ -1,21 +1,24 @@
 """Site-wide template helpers: languages, alternates, canonical addresses, fallback marking,
 and the two ways editor-written markup and addresses reach a page (`rich_text`, `safe_url`)."""
 
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 
 from django import template
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
 from resource_centre.i18n import (
     LANGUAGE_NAMES,
     LocalizedFields,
     is_rtl,
     languages_with,
+    localized,
     normalise_language,
 )
 from resource_centre.richtext import sanitise
@@ -176,3 +179,110 @@ def og_locale():
 def localized_fields(obj):
     """`{% localized_fields obj as text %}` then `{{ text.title }}`: see LocalizedFields."""
     return LocalizedFields(obj)
+
+
+@dataclass
+class TranslationNotice:
+    """What a page says about the languages it is shown in (`includes/language_note.html`).
+
+    `whole`: the title itself falls back, so the page is shown in `shown` (one language);
+    `partial`: the title is in the visitor's language but some other part shown is not
+    (`shown` names the languages those parts are in); `complete`: the other languages that
+    have every part shown, linked to this page; `others`: every other language the title is
+    in ("Also available in")."""
+
+    wanted: str
+    whole: bool = False
+    partial: bool = False
+    shown: list[str] = field(default_factory=list)
+    complete: list[LanguageLink] = field(default_factory=list)
+    others: list[LanguageLink] = field(default_factory=list)
+
+
+@register.simple_tag(takes_context=True)
+def translation_notice(context, obj, parts="title"):
+    """The notice for `obj`'s page, whose shown parts are the translated fields `parts`
+    ("title summary body", the title first). A part with no text in any language is not
+    shown, so it counts for nothing."""
+    request = context.get("request")
+    current = normalise_language(translation.get_language())
+    original = getattr(obj, "original_language", None)
+    fields = parts.split()
+    shown = [(name, localized(obj, name, original=original)) for name in fields]
+    shown = [(name, text) for name, text in shown if text]
+    notice = TranslationNotice(wanted=LANGUAGE_NAMES[current])
+    if not shown:
+        return notice
+    fallbacks = []
+    for _name, text in shown:
+        if text.is_fallback and text.language not in fallbacks:
+            fallbacks.append(text.language)
+    title = shown[0][1]
+    notice.whole = title.is_fallback
+    notice.partial = bool(fallbacks) and not notice.whole
+    notice.shown = [LANGUAGE_NAMES[code] for code in fallbacks]
+
+    def link(code):
+        url = _language_url(request, code, keep_query=False) if request is not None else "#"
+        return LanguageLink(code, LANGUAGE_NAMES[code], url, direction(code), False)
+
+    with_title = languages_with(obj, shown[0][0])
+    notice.others = [link(code) for code in with_title if code != current]
+    if notice.partial:
+        complete = set(with_title)
+        for name, _text in shown[1:]:
+            complete &= set(languages_with(obj, name))
+        notice.complete = [link(code) for code in with_title if code in complete - {current}]
+    return notice
+
+
+def _strong_direction(text: str) -> str:
+    """ "rtl" or "ltr" by the first strongly directional character (as dir="auto" reads it),
+    "" when there is none (digits, punctuation)."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return ""
+
+
+@register.filter
+def bidi_list(parts):
+    """Parts of a byline (LocalizedText), joined by commas, each run of parts in one
+    direction isolated together in a `<bdi dir>`: on an Arabic page, "Sarina Phu, Research
+    & Program Associate" keeps its own order and its commas, and the Arabic label before it
+    stays in place. Each part is marked with its language when it falls back."""
+    separator = pgettext("list separator", ", ")
+    runs: list[tuple[str, list]] = []
+    for part in parts:
+        if not part:
+            continue
+        way = part.direction if part.is_fallback else _strong_direction(part.text)
+        way = way or (runs[-1][0] if runs else "")
+        if runs and runs[-1][0] == way:
+            runs[-1][1].append(part)
+        else:
+            runs.append((way, [part]))
+    html = []
+    for way, run in runs:
+        inner = format_html_join(
+            separator, "<span{}>{}</span>", ((lang_attrs(part), part.text) for part in run)
+        )
+        if way:
+            html.append(format_html('<bdi dir="{}">{}</bdi>', way, inner))
+        else:
+            html.append(format_html("<bdi>{}</bdi>", inner))
+    return mark_safe(separator.join(html))
+
+
+@register.filter
+def rich_text_folded(text):
+    """(first, rest): rich text cleaned as `rich_text` does, split after its first paragraph
+    when it opens with one (a long introduction shows that and folds the rest away)."""
+    html = str(rich_text(text))
+    end = html.find("</p>") + len("</p>") if html.startswith("<p") else -1
+    if end <= len("</p>") or not html[end:].strip():
+        return mark_safe(html), ""
+    return mark_safe(html[:end]), mark_safe(html[end:])

@@ -96,6 +96,7 @@ def web_without_js(chromium_browser, live_server):
 @dataclass
 class SiteContent:
     message: object
+    hub: object
     topic: object
     company: object
     article: object
@@ -107,20 +108,38 @@ class SiteContent:
     def path(self, name: str, language: str) -> str:
         """The path of page `name` ("home", "topic", ..., "response") in `language`."""
         with translation.override(language):
-            if name == "home":
-                from django.urls import reverse
+            from django.urls import reverse
 
+            if name == "home":
                 return reverse("home")
+            if name == "company_index":
+                return reverse("companies:company_list")
+            if name == "search":
+                return reverse("search:results") + "?q=shutdown"
             return getattr(self, name).get_absolute_url()
 
 
-PAGES = ["home", "topic", "story", "article", "opinion", "statement", "company", "response"]
+PAGES = [
+    "home",
+    "hub",
+    "topic",
+    "story",
+    "article",
+    "opinion",
+    "statement",
+    "company",
+    "company_index",
+    "response",
+    "search",
+]
 
 
 @pytest.fixture
 def content(transactional_db):
     """A small multilingual site: every kind of page, Arabic translations, an article also in
-    French (so lists offer a translation disclosure), and a site message."""
+    French (so lists offer a translation disclosure), and a site message. The topic sits
+    under a hub whose title is in Arabic and Japanese but whose introduction is in English
+    only (its pages in those languages fall back in part)."""
     from responses.models import Outcome
     from tests import factories as f
 
@@ -132,8 +151,20 @@ def content(transactional_db):
         link_url="https://example.org/feedback",
         link_label="Give feedback",
         link_label_ar="شاركونا رأيكم",
+        signature="Alex Guy, Digital Officer",
+    )
+    hub = f.TopicFactory(
+        title="Technology and human rights",
+        title_ar="التكنولوجيا وحقوق الإنسان",
+        title_ja="テクノロジーと人権",
+        slug="technology-and-human-rights",
+        summary="How technology companies affect human rights.",
+        intro="<p>Technology companies shape how people speak, organise and are watched.</p>",
+        quote="We must learn to curtail harmful uses of digital technology.",
+        quote_attribution="A Secretary-General",
     )
     topic = f.TopicFactory(
+        parent=hub,
         title="Technology and human rights: digital freedom",
         title_ar="التكنولوجيا وحقوق الإنسان: الحرية الرقمية",
         slug="digital-freedom",
@@ -225,7 +256,8 @@ def content(transactional_db):
     )
     for name in ["Digital Rights Watch", "Open Networks Coalition", "Press Freedom Forum"]:
         f.SignatoryFactory(statement=statement, name=name)
-    return SiteContent(message, topic, company, article, story, opinion, statement, response)
+    hub.featured_items.set([story])
+    return SiteContent(message, hub, topic, company, article, story, opinion, statement, response)
 
 
 def screenshot(page, name: str) -> Path:
