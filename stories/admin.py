@@ -116,10 +116,11 @@ class TopicAdmin(ContentAdmin):
     list_filter = (PublicationStateFilter, "featured", *translation_filters("title"))
     search_fields = (*localized_fields("title"), "slug")
     prepopulated_fields = {"slug": ("title_en",)}
-    autocomplete_fields = ("parent",)
+    autocomplete_fields = ("parent", "featured_items")
     fieldsets = (
         (None, {"fields": ("title", "slug", "summary", "intro")}),
         (_("Place in the topic tree"), {"fields": ("parent", "position", "featured")}),
+        (_("Featured on this topic's page"), {"fields": ("featured_items",)}),
         (
             _("Image and quote"),
             {
