@@ -20,6 +20,7 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from modeltranslation.translator import translator
@@ -29,9 +30,12 @@ from resource_centre.i18n import LANGUAGE_CODES, column
 from resource_centre.models import SiteMessage
 from resource_centre.publishing import Status
 from responses.models import CompanyResponse, Issue
+from stories.images import oriented_size, write_renditions
 from stories.models import Article, Item, Opinion, Signatory, Statement, Tag, Topic
 
 DATA_PATH = Path(__file__).with_name("data.json")
+# The demo's own illustrations (drawn by demo/images/generate.py), named by data.json.
+IMAGES_DIR = Path(__file__).with_name("images")
 # Topics and companies are dated well before any item.
 BACKGROUND_DATE = "2019-01-01"
 
@@ -137,6 +141,39 @@ def _upsert(summary: LoadSummary, model, lookup: dict, values: dict):
     return obj
 
 
+def _image(model, slug: str, entry: dict | None) -> dict:
+    """The values of an entry's `image` (file, alt text and credit in each language): the
+    file is copied into media storage unless the row's current image, or the file at the
+    name it would get, already holds the same bytes (so reruns add no copies); none without
+    an image."""
+    if not entry:
+        return {}
+    data = (IMAGES_DIR / entry["file"]).read_bytes()
+    field = model._meta.get_field("lead_image")
+    storage = field.storage
+    current = model._default_manager.filter(slug=slug).values_list("lead_image", flat=True)
+    candidates = [*current, field.generate_filename(None, entry["file"])]
+    name = next((n for n in candidates if n and _holds(storage, n, data)), None)
+    if name is None:
+        name = storage.save(candidates[-1], ContentFile(data))
+    with storage.open(name) as handle:
+        width, height = oriented_size(handle)
+    return {
+        "lead_image": name,
+        "lead_image_width": width,
+        "lead_image_height": height,
+        **_translations("image_alt", entry["alt"]),
+        **_translations("image_credit", entry["credit"]),
+    }
+
+
+def _holds(storage, name: str, data: bytes) -> bool:
+    if not storage.exists(name):
+        return False
+    with storage.open(name) as handle:
+        return handle.read() == data
+
+
 def _pick(mapping: dict, key: str, what: str):
     try:
         return mapping[key]
@@ -238,12 +275,14 @@ class _Loader:
                 **_translations("quote", entry.get("quote")),
                 **_translations("quote_attribution", entry.get("quote_attribution")),
                 **_translations("image_credit", entry.get("image_credit")),
+                **_image(Topic, entry["slug"], entry.get("image")),
                 "parent_id": parent.pk if parent else None,
                 "position": entry["position"],
                 "featured": entry["featured"],
                 **_published(BACKGROUND_DATE),
             },
         )
+        write_renditions(self.topics[entry["slug"]].lead_image)
 
     def load_site_message(self, entry: dict) -> None:
         _upsert(
@@ -288,6 +327,7 @@ class _Loader:
             **_translations("body", entry.get("body"), _sanitize(Item, "body")),
             "original_language": entry["original_language"],
             "countries": sorted(entry.get("countries", [])),
+            **_image(model, entry["slug"], entry.get("image")),
             **self.publication(entry),
         }
         # The kind's own translated fields (an article's author and publication, an
@@ -311,6 +351,7 @@ class _Loader:
             )
         before = self.summary.counts[model.__name__]["created"]
         item = _upsert(self.summary, model, {"slug": entry["slug"]}, values)
+        write_renditions(item.lead_image)
         if self.summary.counts[model.__name__]["created"] > before:
             self.created.add(entry["slug"])
         item.topics.set([_pick(self.topics, t, "topic") for t in entry["topics"]])

@@ -50,9 +50,9 @@ OG_SIZE = (1200, 630)
 #: A list entry's thumbnail, shown at THUMB_SIZE CSS pixels (with a double-density one).
 THUMB_SIZE = (160, 120)
 
-#: The `sizes` of a lead image: the width of the page's text column (`--measure`, 44rem)
-#: on wide screens, the viewport less its gutters on narrow ones.
-LEAD_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+#: The `sizes` of a lead image: the page's width (`.wrap`, 70rem less 1rem gutters) on
+#: wide screens, the viewport less its gutters on narrow ones.
+LEAD_SIZES = "(min-width: 70rem) 68rem, calc(100vw - 2rem)"
 
 logger = logging.getLogger(__name__)
 
@@ -182,18 +182,24 @@ class LeadImageFieldFile(ImageFieldFile):
             close = self.closed
             self.open()
             try:
-                self.seek(0)
-                with Image.open(self) as image:
-                    width, height = image.size
-                    if image.getexif().get(_ORIENTATION) in _QUARTER_TURNS:
-                        width, height = height, width
-                self._dimensions_cache = (width, height)
+                self._dimensions_cache = oriented_size(self)
             finally:
                 if close:
                     self.close()
                 else:
                     self.seek(0)
         return self._dimensions_cache
+
+
+def oriented_size(fileobj) -> tuple[int, int]:
+    """(width, height) of an image file as shown: turned by its EXIF orientation, as the
+    renditions are (`Orient`). Reads the header only."""
+    fileobj.seek(0)
+    with Image.open(fileobj) as image:
+        width, height = image.size
+        if image.getexif().get(_ORIENTATION) in _QUARTER_TURNS:
+            width, height = height, width
+    return width, height
 
 
 class LeadImageField(models.ImageField):
@@ -260,17 +266,36 @@ class OnSave:
     not written yet; never check or write while a page asks for its URL."""
 
     def on_source_saved(self, file):
-        spec = file.generator
-        if spec.source_size() is None:  # unreadable when it was assigned: nothing to make
-            return
-        if spec.is_used() and not file.storage.exists(file.name):
-            try:
-                file.generate(force=True)
-            except Exception:  # the content is saved; `generateimages` can try again
-                logger.exception("Could not write the rendition %s", file.name)
+        write(file)
 
     def should_verify_existence(self, file):
         return False
+
+
+def write(file) -> bool:
+    """Write one rendition (an imagekit cache file) if its source's size is known, it is
+    used and it is not written yet; whether it was written."""
+    spec = file.generator
+    if spec.source_size() is None:  # unreadable when it was assigned: nothing to make
+        return False
+    if not spec.is_used() or file.storage.exists(file.name):
+        return False
+    try:
+        file.generate(force=True)
+    except Exception:  # the content is saved; `generateimages` can try again
+        logger.exception("Could not write the rendition %s", file.name)
+        return False
+    return True
+
+
+def write_renditions(image) -> int:
+    """Write every rendition of `image` still missing (what saving a new image does through
+    imagekit's signals; for paths that bypass them); how many were written."""
+    from imagekit.cachefiles import ImageCacheFile
+
+    if not image:
+        return 0
+    return sum(write(ImageCacheFile(spec(source=image))) for spec in SPECS.values())
 
 
 class Rendition(ImageSpec):
@@ -414,6 +439,12 @@ class Picture:
     width: int
     height: int
     fallback_type: str
+    sizes: str = LEAD_SIZES
+
+    @property
+    def needs_webp_source(self) -> bool:
+        """A `<source type="image/webp">` adds nothing when the fallback is WebP too."""
+        return self.fallback_type != MIME_TYPES["WEBP"]
 
     @property
     def src(self) -> str:

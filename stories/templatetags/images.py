@@ -51,10 +51,12 @@ def thumbnail(image, alt=""):
 
 @register.simple_tag(takes_context=True)
 def open_graph_image(context, owner=None, fallback_url=""):
-    """`{% open_graph_image object og_image as og %}`: the absolute url, size and alt text
-    of `owner`'s lead image's 1200×630 rendition, or `fallback_url` (a page's own image
-    address) with no size, or None."""
+    """`{% open_graph_image owner og_image as og %}`: the absolute url, size and alt text
+    of `owner`'s lead image's 1200×630 rendition (`owner` by default the page's `object`, a
+    generic detail view's topic or item), or `fallback_url` (an image address the page
+    gives) with no size, or None."""
     request = context.get("request")
+    owner = owner or context.get("object")
     image = getattr(owner, "lead_image", None)
     source = images.rendition(image, RENDITIONS["og"])
     if source is None and not fallback_url:
