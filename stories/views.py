@@ -9,7 +9,18 @@ responses template tags), so these views import neither app.
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, Prefetch, Value, When, Window
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
@@ -34,23 +45,26 @@ class SubtopicCard:
     latest: list = field(default_factory=list)
 
 
-def subtopic_cards(subtopics, tree) -> list[SubtopicCard]:
-    """Each sub-topic with its CARD_LATEST latest public items, in one query whatever the
-    number of sub-topics: the topic links of the items, ranked newest first within each
-    sub-topic's branch, with their items joined."""
+def subtopic_cards(subtopics) -> list[SubtopicCard]:
+    """Each sub-topic with its CARD_LATEST latest public items, on it or on the topics up
+    to two levels below it, in one query whatever the number of sub-topics (and without
+    reading the topic tree): the items' topic links ranked newest first within each
+    sub-topic's branch, their items joined."""
     cards = [SubtopicCard(topic) for topic in subtopics]
-    branches = {card.topic.pk: tree.with_descendants([card.topic.pk]) for card in cards}
-    if not branches:
+    ids = [card.topic.pk for card in cards]
+    if not ids:
         return cards
+    levels = ["topic_id", "topic__parent_id", "topic__parent__parent_id"]
     branch_of = Case(
-        *[When(topic_id__in=ids, then=Value(pk)) for pk, ids in branches.items()],
+        *[When(**{level: pk}, then=Value(pk)) for level in levels for pk in ids],
         output_field=IntegerField(),
     )
+    in_branches = Q()
+    for level in levels:
+        in_branches |= Q(**{f"{level}__in": ids})
     links = (
-        Item.topics.through.objects.filter(
-            topic_id__in=set().union(*branches.values()),
-            item_id__in=Item.objects.published().values("pk"),
-        )
+        Item.topics.through.objects.filter(in_branches)
+        .filter(item_id__in=Item.objects.published().values("pk"))
         .annotate(
             branch=branch_of,
             rank=Window(
@@ -117,16 +131,19 @@ class TopicDetailView(ResultListMixin, PublicOrPreviewMixin, DetailView):
         # A top-level topic with sub-topics is a hub: a landing page for its branch.
         context["is_hub"] = topic.parent_id is None and bool(subtopics)
         if context["is_hub"]:
-            context["subtopic_cards"] = subtopic_cards(subtopics, self.result_tree())
-        context["featured_items"] = list(
-            topic.featured_items.published().for_entries().newest_first()
-        )
+            context["subtopic_cards"] = subtopic_cards(subtopics)
+            # Read only when the editors chose some (the topic's own query says so).
+            if topic.has_featured_items:
+                context["featured_items"] = list(
+                    topic.featured_items.published().for_entries().newest_first()
+                )
         if topic.lead_image:
             context["og_image"] = self.request.build_absolute_uri(topic.lead_image.url)
         return context
 
-    def result_tree(self):
-        return Topic.objects.tree()
+    def get_base_queryset(self):
+        featured = Topic.featured_items.through.objects.filter(topic=OuterRef("pk"))
+        return super().get_base_queryset().annotate(has_featured_items=Exists(featured))
 
 
 class ItemDetailMixin(PublicOrPreviewMixin):

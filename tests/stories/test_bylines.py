@@ -17,7 +17,7 @@ def test_mixed_language_byline_marks_each_part_in_its_own_language(client):
         author_organisation_ar="",
     )
     page = parse(client.get("/ar/topics/tech/"))
-    spans = page.xpath("//main//p[contains(@class, 'entry-byline')]/span")
+    spans = page.xpath("//main//p[contains(@class, 'entry-byline')]/bdi/span")
     assert [s.text for s in spans] == [
         "Sarina Phu",
         "باحثة مشاركة",
