@@ -30,12 +30,14 @@ def response_rate(rate):
 
 @register.simple_tag
 def initial_label(initial):
-    """One initial of the A–Z bar: "All", a letter, or "#", read as "Other initials"."""
-    if not initial.label:
+    """One initial of the A–Z bar (a link of CompanyListView.initial_links()): "All", a
+    letter, or "#", read as "Other initials"."""
+    label = initial["label"]
+    if not label:
         return _("All")
-    if initial.label == "#":
+    if label == "#":
         return format_html(
             '<span aria-hidden="true">#</span><span class="visually-hidden">{}</span>',
             _("Other initials"),
         )
-    return initial.label
+    return label
