@@ -98,6 +98,13 @@ def test_saving_an_image_writes_each_width_in_webp_and_its_own_format(media):
     assert (pic.width, pic.height, pic.fallback_type) == (1600, 800, "image/jpeg")
 
 
+def test_a_large_photo_decoded_at_a_reduced_scale_is_exactly_the_size_pages_announce(media):
+    topic = topic_with_image(lead_image=upload("odd.jpg", 1601, 1628))
+
+    for source in [*picture(topic.lead_image).webp, *picture(topic.lead_image).fallback]:
+        assert media_file(media, source.url).size == (source.width, source.height)
+
+
 def test_open_graph_and_thumbnail_renditions_are_cropped_to_their_boxes(media):
     topic = topic_with_image()
 
