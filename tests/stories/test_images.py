@@ -208,7 +208,7 @@ def test_topic_page_shows_a_picture_with_srcsets_sizes_dimensions_alt_and_credit
 def test_an_image_further_down_a_page_and_a_thumbnail_load_lazily(media):
     topic = topic_with_image()
     template = Template(
-        '{% load images %}{% include "includes/lead_image.html" with lazy=True %}'
+        '{% load images %}{% include "includes/lead_image.html" with lazy=True sizes="22rem" %}'
         "{% thumbnail image alt %}"
     )
 
@@ -217,6 +217,7 @@ def test_an_image_further_down_a_page_and_a_thumbnail_load_lazily(media):
     page = parse_fragment(html)
     lead, thumb = page.xpath("//img")
     assert lead.get("loading") == "lazy" and lead.get("fetchpriority") is None
+    assert lead.get("sizes") == "22rem"
     assert thumb.get("loading") == "lazy"
     assert (thumb.get("width"), thumb.get("height"), thumb.get("alt")) == ("160", "120", ALT)
     small = rendition(topic.lead_image, "stories:thumb1x")
