@@ -311,6 +311,8 @@ TAGGIT_CASE_INSENSITIVE = True
 COUNTRIES_FIRST = []
 
 SITE_NAME = os.environ.get("SITE_NAME", "Resource Centre")
+# The logo in the header and footer: a static path or an address (colours: static/css/brand.css).
+SITE_LOGO = os.environ.get("SITE_LOGO", "img/logo.svg")
 # The domain that mints feed entry ids (tag: URIs): set it to the production domain so ids
 # stay the same on staging or after a move. Empty: the request's host.
 FEED_TAG_AUTHORITY = os.environ.get("FEED_TAG_AUTHORITY", "")
