@@ -4,6 +4,7 @@ in part, bidi-isolated bylines, the opinion's series, the footer pages, the mess
 signature, the filters' disclosure, "Show all (n)" and the active-filter chips."""
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import translation
 
@@ -299,3 +300,20 @@ def test_a_long_facet_shows_its_top_choices_and_the_rest_behind_show_all(client)
     assert (
         page.xpath("//fieldset[contains(@class, 'facet-tag')]/details")[0].get("open") is not None
     )
+
+
+def test_the_header_shows_the_logo_of_the_settings_and_pages_link_their_icons(client, settings):
+    page = parse(client.get(url(None)))
+    (logo,) = page.xpath("//header//a[@class='site-name']/img")
+    assert logo.get("src") == "/static/img/logo.svg" and logo.get("alt") == ""
+    icons = page.xpath("//link[@rel='icon']/@href")
+    assert icons == ["/static/img/favicon.ico", "/static/img/favicon.svg"]
+    for address in [*icons, "/static/img/logo.svg", "/static/css/brand.css"]:
+        assert finders.find(address.removeprefix("/static/")), address
+
+    settings.SITE_LOGO = "https://example.org/our-logo.png"
+    settings.SITE_NAME = "Rights Watch"
+    page = parse(client.get(url(None)))
+    (logo,) = page.xpath("//header//a[@class='site-name']/img")
+    assert logo.get("src") == "https://example.org/our-logo.png"
+    assert text(page.xpath("//header//a[@class='site-name']")[0]) == "Rights Watch"
