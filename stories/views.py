@@ -25,7 +25,7 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
-from resource_centre.i18n import column, localized
+from resource_centre.i18n import column, columns, localized
 from resource_centre.views import PublicOrPreviewMixin, ResultListMixin, SitePageMixin
 from stories.models import Article, Item, Kind, Opinion, Statement, Story, Topic
 
@@ -75,6 +75,15 @@ def subtopic_cards(subtopics) -> list[SubtopicCard]:
         )
         .filter(rank__lte=CARD_LATEST)
         .select_related("item")
+        # What a card shows of an item: no bodies and summaries through the window.
+        .only(
+            "topic_id",
+            "item__slug",
+            "item__kind",
+            "item__published_at",
+            "item__original_language",
+            *(f"item__{name}" for name in columns("title")),
+        )
         .order_by("branch", "rank")
     )
     by_topic = {card.topic.pk: card for card in cards}
