@@ -28,6 +28,7 @@ from resource_centre.models import ContentVersion
 from resource_centre.richtext import RichTextField
 from tests.e2e.test_stored_script import PAYLOAD, SCRIPT_LINKS
 from tests.resource_centre.routes import crawl, public_routes
+from tests.resource_centre.statistics import analyze
 
 pytestmark = [
     pytest.mark.e2e,
@@ -148,6 +149,7 @@ def site(transactional_db):
         item.tags.add(tag)
     f.SiteMessageFactory(link_url="https://example.org/")
     filled = store_payloads()
+    analyze()
     return {"filled": filled, "topic": topic, "statement": statement, "tag": tag}
 
 

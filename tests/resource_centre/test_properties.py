@@ -47,6 +47,7 @@ from search.regions import region_choices
 from stories.models import Item, Kind
 from tests import factories as f
 from tests.resource_centre.routes import LANGUAGE, body_of, crawl, public_routes, route_of
+from tests.resource_centre.statistics import analyze
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +137,7 @@ class Site:
 def site(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         message = make_content()
+        analyze()
         addresses = crawl(START_PAGES)
         yield Site(message, addresses, parameters_read(addresses), valid_values(addresses))
         transaction.set_rollback(True)
