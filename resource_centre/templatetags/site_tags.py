@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import pgettext
+from django.utils.translation import get_language_bidi, pgettext
 
 from resource_centre.i18n import (
     LANGUAGE_NAMES,
@@ -267,8 +267,12 @@ def bidi_list(parts):
             runs.append((way, [part]))
     html = []
     for way, run in runs:
+        # A run against the page's direction (Latin text on an Arabic page) keeps its own
+        # comma, not the page's "،".
+        against = way and way != ("rtl" if get_language_bidi() else "ltr")
+        joiner = ", " if against else separator
         inner = format_html_join(
-            separator, "<span{}>{}</span>", ((lang_attrs(part), part.text) for part in run)
+            joiner, "<span{}>{}</span>", ((lang_attrs(part), part.text) for part in run)
         )
         if way:
             html.append(format_html('<bdi dir="{}">{}</bdi>', way, inner))
