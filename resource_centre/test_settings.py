@@ -1,11 +1,22 @@
 """Fast, deterministic settings for the test suite (see tests/conftest.py)."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# Uploads and image renditions made by tests (the demo's images among them) go to a
+# directory of this run, never into the checkout's media/; the processes a test starts
+# (gunicorn, the task consumer) inherit it through the environment.
+if "MEDIA_ROOT" not in os.environ:
+    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="rc-test-media-")
+    atexit.register(shutil.rmtree, os.environ["MEDIA_ROOT"], ignore_errors=True)
 
 from resource_centre.settings import *  # noqa: F403
 
+MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Manifest storage would need collectstatic: tested once on its own instead.
 STORAGES = {
