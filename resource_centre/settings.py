@@ -320,7 +320,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 # Background jobs (jobs/; README, "Background jobs"). TASK_QUEUE_URL: sqlite:///path (the
 # default, huey.sqlite3 beside db.sqlite3: one machine, the embedded default like the
 # database's), redis://host:port/db (consumers on several hosts), immediate:// (tests).
-TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL", f"sqlite:///{BASE_DIR / 'huey.sqlite3'}")
+TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL") or f"sqlite:///{BASE_DIR / 'huey.sqlite3'}"
 HUEY = task_queue_settings(TASK_QUEUE_URL, workers=int(os.environ.get("TASK_WORKERS", "2")))
 # Every job: JOB_RETRIES retries, the first after JOB_RETRY_DELAY seconds, each next one
 # JOB_RETRY_BACKOFF times later (30 s, 60 s, 120 s); then it is kept as a failed job.
@@ -334,7 +334,7 @@ JOB_FAILURE_RETENTION_DAYS = int(os.environ.get("JOB_FAILURE_RETENTION_DAYS", "9
 # sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
 # EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT and EMAIL_FILE_PATH. `make run` prints messages
 # on the console; without DEBUG the default is the host's own mail server on port 25.
-EMAIL_URL = os.environ.get("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25")
+EMAIL_URL = os.environ.get("EMAIL_URL") or ("console://" if DEBUG else "smtp://localhost:25")
 globals().update(email_settings(EMAIL_URL))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
