@@ -94,11 +94,12 @@ class ScheduleClaim(models.Model):
             with transaction.atomic():
                 cls.objects.create(task_name=task_name, minute=minute)
         except IntegrityError:
-            logger.info("%s at %s: enqueued by another consumer", task_name, f"{minute:%H:%M}")
+            logger.info("%s at %s: claimed by another consumer", task_name, f"{minute:%H:%M}")
             return False
         except DatabaseError:
-            logger.exception("Could not claim %s for %s: skipped", task_name, minute)
+            logger.exception("%s at %s: not claimed, skipped", task_name, f"{minute:%H:%M}")
             return False
+        logger.info("%s at %s: claimed, enqueued", task_name, f"{minute:%H:%M}")
         return True
 
     @classmethod

@@ -1,4 +1,7 @@
-"""The queue in immediate mode: retries with backoff, failures kept, schedules claimed once."""
+"""The queue in immediate mode: retries with backoff, failures kept, schedules claimed once.
+
+Importing tests.jobs.probe.tasks registers the test jobs, the schedule every_minute too.
+"""
 
 from datetime import datetime, timedelta
 
@@ -8,7 +11,7 @@ from django.core.cache import cache
 from huey.contrib.djhuey import HUEY
 
 from jobs.models import FailedJob, ScheduleClaim
-from tests.jobs.probe.tasks import always_fails, every_minute, fails_while_flagged
+from tests.jobs.probe.tasks import always_fails, fails_while_flagged
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +44,7 @@ def test_a_failing_job_is_retried_with_backoff_then_kept_with_its_error(db, sett
     assert failed.task_name == "tests.jobs.probe.tasks.always_fails"
     assert failed.args == ["the feed answered 503"]
     assert failed.error == "RuntimeError: the feed answered 503"
-    assert 'raise RuntimeError(reason)' in failed.traceback
+    assert "raise RuntimeError(reason)" in failed.traceback
     assert failed.attempts == 4
     assert failed.task_id == str(task.id)
 

@@ -49,7 +49,9 @@ def test_local_backends(url, backend):
 
 
 def test_file_backend_writes_into_the_path():
-    assert email_settings("file:///var/spool/site-mail")["EMAIL_FILE_PATH"] == "/var/spool/site-mail"
+    assert (
+        email_settings("file:///var/spool/site-mail")["EMAIL_FILE_PATH"] == "/var/spool/site-mail"
+    )
 
 
 @pytest.mark.parametrize(
