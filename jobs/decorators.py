@@ -7,6 +7,7 @@ longer (30 s, 60 s, 120 s by default); after JOB_RETRIES retries its failure is 
 """
 
 from django.conf import settings
+from django.db import transaction
 from huey.contrib import djhuey
 
 
@@ -28,3 +29,10 @@ def scheduled_job(validate_datetime, **options):
     """A job the queue runs on a schedule (`huey.crontab`), once per due minute however many
     consumers run (jobs/queue.py)."""
     return djhuey.db_periodic_task(validate_datetime, **retry_policy(**options))
+
+
+def enqueue_on_commit(job, *args, **kwargs) -> None:
+    """Enqueue `job(*args, **kwargs)` once the current transaction commits (at once outside
+    one): a job about a row written in that transaction then finds it, and a transaction
+    rolled back enqueues nothing."""
+    transaction.on_commit(lambda: job(*args, **kwargs))

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from huey.contrib.djhuey import HUEY
 
+from jobs.decorators import enqueue_on_commit
 from jobs.models import FailedJob, ScheduleClaim
 from tests.jobs.probe.tasks import always_fails, fails_while_flagged
 
@@ -78,3 +79,10 @@ def test_a_due_schedule_is_enqueued_by_the_first_consumer_only(db):
     next_minute = at + timedelta(minutes=1)
     assert name in [HUEY.task_name(task) for task in HUEY.read_periodic(next_minute)]
     assert ScheduleClaim.objects.filter(task_name=name).count() == 2
+
+
+def test_a_job_enqueued_on_commit_waits_for_the_commit(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_on_commit(fails_while_flagged, "after-commit")
+        assert cache.get("after-commit:done") is None  # not before the commit
+    assert cache.get("after-commit:done")
