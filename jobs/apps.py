@@ -15,6 +15,7 @@ class JobsConfig(AppConfig):
         def keep_last_failure(signal, task, exception=None):
             # huey sends "error" for every failed attempt; task.retries is what is left.
             if exception is not None and not task.retries:
+                HUEY.refresh_connections()
                 FailedJob.record(HUEY, task, exception)
 
         HUEY.signal(signals.SIGNAL_ERROR)(keep_last_failure)

@@ -4,7 +4,7 @@ import logging
 import traceback
 from datetime import timedelta
 
-from django.db import DatabaseError, IntegrityError, close_old_connections, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +46,6 @@ class FailedJob(models.Model):
     @classmethod
     def record(cls, queue, task, exception: BaseException) -> "FailedJob":
         """Keep `task`'s failure: called by the consumer when its last attempt raised."""
-        close_old_connections()  # the consumer's threads keep connections between jobs
         attempts = type(task).default_retries + 1
         return cls.objects.update_or_create(
             task_id=str(task.id),
@@ -89,7 +88,6 @@ class ScheduleClaim(models.Model):
     def claim(cls, task_name: str, minute) -> bool:
         """True for the first consumer to claim `task_name` at `minute`, False for the rest
         (and when the database cannot be reached: a schedule is skipped, never doubled)."""
-        close_old_connections()
         try:
             with transaction.atomic():
                 cls.objects.create(task_name=task_name, minute=minute)

@@ -17,6 +17,7 @@ import json
 import logging
 from datetime import UTC
 
+from django.db import close_old_connections
 from django.utils.module_loading import import_string
 from huey import Huey
 
@@ -55,4 +56,12 @@ class TaskQueue(Huey):
         if not due:
             return []
         minute = timestamp.replace(second=0, microsecond=0, tzinfo=UTC)
+        self.refresh_connections()
         return [task for task in due if ScheduleClaim.claim(self.task_name(task), minute)]
+
+    def refresh_connections(self) -> None:
+        """Drop database connections a consumer's thread kept past their age or breakage, as
+        huey's `db_task` does around each job (never in immediate mode: there the caller's
+        connection, and transaction, are the job's)."""
+        if not self.immediate:
+            close_old_connections()
