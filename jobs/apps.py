@@ -10,6 +10,7 @@ class JobsConfig(AppConfig):
         from huey import signals
         from huey.contrib.djhuey import HUEY
 
+        from jobs import checks  # noqa: F401 (registers the deploy check)
         from jobs.models import FailedJob
 
         def keep_last_failure(signal, task, exception=None):

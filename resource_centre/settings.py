@@ -317,11 +317,18 @@ PERMISSIONS_POLICY = {
 # Requests with thousands of repeated parameters are refused with a 400.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
-# Background jobs (jobs/; README, "Background jobs"). TASK_QUEUE_URL: sqlite:///path (the
-# default, huey.sqlite3 beside db.sqlite3: one machine, the embedded default like the
-# database's), redis://host:port/db (consumers on several hosts), immediate:// (tests).
-TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL") or f"sqlite:///{BASE_DIR / 'huey.sqlite3'}"
-HUEY = task_queue_settings(TASK_QUEUE_URL, workers=int(os.environ.get("TASK_WORKERS", "2")))
+# Background jobs (jobs/; README, "Background jobs"). TASK_QUEUE_URL: redis://host:port/db
+# (consumers on several hosts), sqlite:///path (one host), immediate:// (tests). Unset, the
+# queue is huey.sqlite3 beside db.sqlite3, with DEBUG or without: like the database's, the
+# embedded default serves one machine with no other service, and a consumer there runs every
+# job. Not refused in production, then, but `check --deploy` warns where the database is a
+# server one and the queue was left at this default (jobs/checks.py): a second host's
+# consumer would never see this one's queue.
+TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL", "")
+HUEY = task_queue_settings(
+    TASK_QUEUE_URL or f"sqlite:///{BASE_DIR / 'huey.sqlite3'}",
+    workers=int(os.environ.get("TASK_WORKERS", "2")),
+)
 # Every job: JOB_RETRIES retries, the first after JOB_RETRY_DELAY seconds, each next one
 # JOB_RETRY_BACKOFF times later (30 s, 60 s, 120 s); then it is kept as a failed job.
 JOB_RETRIES = int(os.environ.get("JOB_RETRIES", "3"))

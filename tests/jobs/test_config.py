@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from jobs.checks import queue_warnings
 from jobs.config import task_queue_settings
 from tests.resource_centre.settings_probe import run_settings
 
@@ -90,3 +91,20 @@ def test_a_bad_queue_url_stops_start_up():
     result = run_settings({"DEBUG": "true", "TASK_QUEUE_URL": "amqp://broker"}, PROBE)
     assert result.returncode != 0
     assert "Unsupported TASK_QUEUE_URL scheme 'amqp'" in result.stderr
+
+
+def test_the_deploy_check_warns_of_a_default_queue_beside_a_shared_database():
+    (warning,) = queue_warnings("", "django.db.backends.postgresql")
+    assert warning.id == "jobs.W001"
+
+
+@pytest.mark.parametrize(
+    ("queue", "engine"),
+    [
+        ("", "django.db.backends.sqlite3"),  # one machine: the embedded defaults together
+        ("redis://10.0.0.5:6379/3", "django.db.backends.postgresql"),
+        ("sqlite:////srv/site/huey.sqlite3", "django.db.backends.postgresql"),  # on purpose
+    ],
+)
+def test_the_deploy_check_is_quiet_where_the_queue_was_chosen(queue, engine):
+    assert queue_warnings(queue, engine) == []
