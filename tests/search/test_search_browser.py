@@ -3,6 +3,7 @@ Arabic, with results, facets and errors; the filters and the sort work without J
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.factories import (
     ArticleFactory,
@@ -75,8 +76,11 @@ def test_filters_apply_and_clear_without_javascript(web_without_js, results):
     for index in range(2):
         page.goto(filtered)
         page.get_by_role("link", name="Clear filters").nth(index).click()
+        # The URL changes when the navigation commits, before the new page has parsed:
+        # wait for the load rather than counting entries in a half-built document.
+        page.wait_for_load_state("load")
         assert page.url.endswith("/en/search/")
-        assert page.locator("article.entry").count() == 3
+        expect(page.locator("article.entry")).to_have_count(3)
 
 
 def test_newest_first_is_chosen_in_the_form_without_javascript(web_without_js):
