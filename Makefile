@@ -1,4 +1,5 @@
-# Resource Centre: `make run` serves the demo site, `make test` runs the whole suite.
+# Resource Centre: `make run` serves the demo site (and runs a background-job consumer beside
+# it: Ctrl-C stops both), `make test` runs the whole suite.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -32,7 +33,7 @@ run: messages
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 	$(RUN_ENV) $(BIN)/python manage.py ensure_local_admin
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py serve_with_jobs 127.0.0.1:$(PORT)
 
 test: messages lint
 	$(TEST_ENV) $(BIN)/python manage.py check

@@ -13,6 +13,9 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from jobs.config import task_queue_settings
+from resource_centre.email_url import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -58,6 +61,8 @@ INSTALLED_APPS = [
     "csp",  # its system checks refuse the settings django-csp < 4 read
     "reversion",  # revision history of content (the admin's History, compare, restore)
     "imagekit",  # image renditions (stories/images.py); `manage.py generateimages`
+    "huey.contrib.djhuey",  # the job queue; `manage.py run_huey` is a consumer
+    "jobs",  # the background-job engine (jobs/): retries, failed jobs, schedules run once
     "resource_centre",
     "companies",
     "stories",
@@ -312,6 +317,35 @@ PERMISSIONS_POLICY = {
 # Requests with thousands of repeated parameters are refused with a 400.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
+# Background jobs (jobs/; README, "Background jobs"). TASK_QUEUE_URL: redis://host:port/db
+# (consumers on several hosts), sqlite:///path (one host), immediate:// (tests). Unset, the
+# queue is huey.sqlite3 beside db.sqlite3, with DEBUG or without: like the database's, the
+# embedded default serves one machine with no other service, and a consumer there runs every
+# job. Not refused in production, then, but `check --deploy` warns where the database is a
+# server one and the queue was left at this default (jobs/checks.py): a second host's
+# consumer would never see this one's queue.
+TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL", "")
+HUEY = task_queue_settings(
+    TASK_QUEUE_URL or f"sqlite:///{BASE_DIR / 'huey.sqlite3'}",
+    workers=int(os.environ.get("TASK_WORKERS", "2")),
+)
+# Every job: JOB_RETRIES retries, the first after JOB_RETRY_DELAY seconds, each next one
+# JOB_RETRY_BACKOFF times later (30 s, 60 s, 120 s); then it is kept as a failed job.
+JOB_RETRIES = int(os.environ.get("JOB_RETRIES", "3"))
+JOB_RETRY_DELAY = int(os.environ.get("JOB_RETRY_DELAY", "30"))
+JOB_RETRY_BACKOFF = float(os.environ.get("JOB_RETRY_BACKOFF", "2"))
+# The nightly housekeeping job deletes failed jobs older than this.
+JOB_FAILURE_RETENTION_DAYS = int(os.environ.get("JOB_FAILURE_RETENTION_DAYS", "90"))
+
+# E-mail (resource_centre/mail.py), sent by jobs: EMAIL_URL (resource_centre/email_url.py)
+# sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT and EMAIL_FILE_PATH. `make run` prints messages
+# on the console; without DEBUG the default is the host's own mail server on port 25.
+EMAIL_URL = os.environ.get("EMAIL_URL") or ("console://" if DEBUG else "smtp://localhost:25")
+globals().update(email_settings(EMAIL_URL))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
 TAGGIT_CASE_INSENSITIVE = True
 COUNTRIES_FIRST = []
 
@@ -327,6 +361,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The job consumer says what it runs, once (`run_huey` adds no handler of its own then).
+    "loggers": {
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "jobs": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 PROSE_EDITOR_EXTENSIONS = {

@@ -31,3 +31,5 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Jobs run inside the call that enqueues them (tests/jobs/ starts real consumers itself).
+HUEY = task_queue_settings("immediate://")  # noqa: F405
