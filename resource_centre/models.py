@@ -1,9 +1,12 @@
 import hashlib
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from resource_centre.i18n import LANGUAGE_CODES
 from resource_centre.publishing import Publishable, PublishableQuerySet
 from resource_centre.richtext import RichTextField
 from resource_centre.safe_urls import SafeURLField
@@ -83,3 +86,62 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class EditorProfileQuerySet(models.QuerySet):
+    def for_user(self, user) -> "EditorProfile":
+        """The user's profile, unsaved (no languages) if they never set one."""
+        if not getattr(user, "pk", None):
+            return EditorProfile()
+        return self.filter(user=user).first() or EditorProfile(user=user)
+
+
+class EditorProfile(models.Model):
+    """What an editor says about how they work: the languages they write and translate in
+    (shown first wherever the admin lists languages, and used for their "missing
+    translations" queue) and the language the admin's forms last showed them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="editor_profile",
+        verbose_name=_("user"),
+    )
+    languages = models.JSONField(
+        _("languages I work in"),
+        default=list,
+        blank=True,
+        help_text=_("Language codes, in the order the editor prefers them."),
+    )
+    form_language = models.CharField(
+        _("language shown in forms"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language a content form opens in; empty: the first of my languages."),
+    )
+
+    objects = EditorProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("editor profile")
+        verbose_name_plural = _("editor profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    def clean(self):
+        unknown = [code for code in self.languages or [] if code not in LANGUAGE_CODES]
+        if unknown:
+            raise ValidationError(
+                {
+                    "languages": _("Unknown language codes: %(codes)s")
+                    % {"codes": ", ".join(map(str, unknown))}
+                }
+            )
+        if self.form_language and self.form_language not in LANGUAGE_CODES:
+            raise ValidationError({"form_language": _("Unknown language code.")})
+
+    def ordered_languages(self) -> list[str]:
+        """Every site language: the editor's own first, in their order, then the rest."""
+        mine = [code for code in self.languages or [] if code in LANGUAGE_CODES]
+        return mine + [code for code in LANGUAGE_CODES if code not in mine]
