@@ -10,6 +10,7 @@ them are in `tasks.py`.
 """
 
 import datetime as dt
+import os
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -49,11 +50,25 @@ def default_deadline() -> dt.date:
     return add_working_days(timezone.localdate(), settings.RESPONSE_DEADLINE_WORKING_DAYS)
 
 
+class AnswerStorage(FileSystemStorage):
+    """Where the documents companies send are kept: RESPONSE_ANSWER_ROOT (read on every
+    use), outside MEDIA_ROOT, so that nothing a company submits is served before an editor
+    has read it; editors download them through the admin. They have no public URL."""
+
+    @property
+    def base_location(self):
+        return settings.RESPONSE_ANSWER_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Documents sent by companies have no public address.")
+
+
 def answer_storage():
-    """Where the documents companies send are kept: RESPONSE_ANSWER_ROOT, outside
-    MEDIA_ROOT, so that nothing a company submits is served before an editor has read it;
-    editors download them through the admin."""
-    return FileSystemStorage(location=settings.RESPONSE_ANSWER_ROOT, base_url=None)
+    return AnswerStorage()
 
 
 class ResponseRequestQuerySet(models.QuerySet):
