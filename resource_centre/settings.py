@@ -348,8 +348,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Requests to companies to respond (response_requests/; README, "Company response requests").
-# The site's public address, for the answer links e-mailed from jobs (no request to read).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "http://localhost")
+# The site's public address, for the answer links e-mailed from jobs (no request to read):
+# SITE_URL, else https:// and the first of ALLOWED_HOSTS (http://127.0.0.1:8000 with DEBUG).
+SITE_URL = os.environ.get("SITE_URL") or (
+    "http://127.0.0.1:8000"
+    if DEBUG
+    else (f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if ALLOWED_HOSTS else "")
+)
 # A request's default deadline, in working days (Monday to Friday) from the day it is made.
 RESPONSE_DEADLINE_WORKING_DAYS = int(os.environ.get("RESPONSE_DEADLINE_WORKING_DAYS", "5"))
 # The reminder goes out this many working days before the deadline (once).

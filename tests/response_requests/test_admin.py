@@ -267,3 +267,15 @@ def test_the_company_page_edits_its_contacts(editor_client, company):
     html = page.content.decode()
     assert "press@meridian.example" in html
     assert re.search(r'name="contacts-0-email"', html)
+
+
+def test_the_history_page_lists_every_state_change(editor_client, company):
+    response_request = make_request(company)
+    services.send_request(response_request.pk)
+    services.record_answer(response_request, declined=True, text="")
+    page = editor_client.get(
+        reverse("admin:response_requests_responserequest_history", args=[response_request.pk])
+    )
+    html = page.content.decode()
+    assert "Request e-mailed to" in html
+    assert "The company declined to respond (Through the answer link)." in html
