@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from companies.models import Company, CompanyContact, Sector
+from jobs.decorators import enqueue_on_commit
 from resource_centre import history
 from response_requests import services, tasks
 from response_requests.forms import RecordReplyForm, ResponseRequestForm
@@ -108,8 +108,7 @@ class ResponseRequestAdmin(history.HistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:
-            pk = form.instance.pk
-            transaction.on_commit(lambda: tasks.send_request(pk))
+            enqueue_on_commit(tasks.send_request, form.instance.pk)
 
     # -- Read-only fields of a request's progress ---------------------------------------
 

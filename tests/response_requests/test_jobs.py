@@ -3,13 +3,9 @@ scheduled jobs found on the queue's own schedule), and one delivery through a re
 server on loopback, after a retry while the server was down."""
 
 import datetime as dt
-import socket
-from contextlib import contextmanager
 from datetime import datetime
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
@@ -18,6 +14,7 @@ from response_requests import tasks
 from response_requests.models import ResponseRequest, State
 from responses.models import Outcome
 from tests.response_requests.conftest import make_request
+from tests.smtp import free_port, parts, smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -55,54 +52,29 @@ def test_the_expiry_schedule_makes_did_not_respond_drafts(company):
     assert past.response.outcome == Outcome.NO_RESPONSE
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            (message_from_bytes(envelope.original_content, policy=policy.default), envelope)
-        )
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def smtp_server(port):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox
-    finally:
-        controller.stop()
-
-
-def test_a_request_reaches_a_real_smtp_server_after_a_retry(company, article, settings):
-    port = free_port()
+def use_smtp(settings, port: int):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+
+
+def test_a_request_reaches_a_real_smtp_server_after_a_retry(company, article, settings):
+    use_smtp(settings, free_port())  # nothing listens there yet: the job fails
     response_request = make_request(company, article, language="fr")
 
-    tasks.send_request(response_request.pk)  # nothing listens yet: the job fails
+    tasks.send_request(response_request.pk)
     response_request.refresh_from_db()
     assert response_request.sent_at is None
     (retry,) = HUEY.read_schedule(datetime.max)
 
-    with smtp_server(port) as inbox:
+    with smtp_server() as (inbox, port):
+        use_smtp(settings, port)
         HUEY.execute(retry, timestamp=retry.eta)
-    (message, envelope) = inbox.messages[0]
-    assert len(inbox.messages) == 1
-    assert sorted(envelope.rcpt_tos) == ["press@meridian.example", "rights@meridian.example"]
+        (message,) = inbox.wait_for(1)
+    assert sorted(inbox.recipients[0]) == ["press@meridian.example", "rights@meridian.example"]
     assert message["Content-Language"] == "fr"
     assert message["Message-ID"].startswith(f"<{retry.id}@")  # the same on every attempt
-    parts = {part.get_content_type(): part.get_content() for part in message.iter_parts()}
-    assert "https://rc.example.org/fr/respond/" in parts["text/plain"]
-    assert "https://rc.example.org/fr/respond/" in parts["text/html"]
+    text, html = parts(message)["text/plain"], parts(message)["text/html"]
+    assert "https://rc.example.org/fr/respond/" in text
+    assert "https://rc.example.org/fr/respond/" in html
     assert ResponseRequest.objects.get().sent_at is not None
