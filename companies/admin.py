@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from companies.models import Company, Sector
+from companies.models import Company, CompanyContact, Sector
 from resource_centre import history
 from resource_centre.content_admin import (
     ContentAdmin,
@@ -15,12 +15,21 @@ from resource_centre.content_admin import (
 
 # Before the admins below: django-reversion's admin registers what is not registered yet.
 history.register(Sector)
-history.register(Company)
+history.register(CompanyContact)
+history.register(Company, follow=("contacts",))
 
 
 @admin.register(Sector)
 class SectorAdmin(VocabularyAdmin):
     pass
+
+
+class CompanyContactInline(admin.TabularInline):
+    """The people a request to respond can be sent to (response_requests/)."""
+
+    model = CompanyContact
+    fields = ("name", "email", "language")
+    extra = 0
 
 
 @admin.register(Company)
@@ -45,6 +54,7 @@ class CompanyAdmin(ContentAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("sectors",)
+    inlines = (CompanyContactInline,)
     fieldsets = (
         (None, {"fields": ("name", "slug", "description")}),
         (_("Profile"), {"fields": ("sectors", "headquarters_country", "website")}),

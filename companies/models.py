@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import ExtractYear, Substr
 from django.urls import reverse
@@ -191,3 +192,32 @@ class Company(Publishable):
         the whole record)."""
         rows = self.responses.published().records_by(year=ExtractYear("requested_on"))
         return ResponseHistory.from_rows(rows)
+
+
+class CompanyContact(models.Model):
+    """Someone at a company the centre asks to respond (several per company): the response
+    requests (response_requests/) are e-mailed to the contacts an editor chooses."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language this contact reads requests in."),
+    )
+
+    class Meta:
+        verbose_name = _("company contact")
+        verbose_name_plural = _("company contacts")
+        ordering = ["company", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "email"], name="company_contact_email_once")
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"

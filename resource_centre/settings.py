@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "companies",
     "stories",
     "responses",
+    "response_requests",
     "search",
     "feeds",
     "demo",
@@ -345,6 +346,27 @@ EMAIL_URL = os.environ.get("EMAIL_URL") or ("console://" if DEBUG else "smtp://l
 globals().update(email_settings(EMAIL_URL))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Requests to companies to respond (response_requests/; README, "Company response requests").
+# The site's public address, for the answer links e-mailed from jobs (no request to read):
+# SITE_URL, else https:// and the first of ALLOWED_HOSTS (http://127.0.0.1:8000 with DEBUG).
+SITE_URL = os.environ.get("SITE_URL") or (
+    "http://127.0.0.1:8000"
+    if DEBUG
+    else (f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if ALLOWED_HOSTS else "")
+)
+# A request's default deadline, in working days (Monday to Friday) from the day it is made.
+RESPONSE_DEADLINE_WORKING_DAYS = int(os.environ.get("RESPONSE_DEADLINE_WORKING_DAYS", "5"))
+# The reminder goes out this many working days before the deadline (once).
+RESPONSE_REMINDER_WORKING_DAYS = int(os.environ.get("RESPONSE_REMINDER_WORKING_DAYS", "2"))
+# The answer link keeps working this many days after the deadline (a late answer).
+RESPONSE_LINK_GRACE_DAYS = int(os.environ.get("RESPONSE_LINK_GRACE_DAYS", "7"))
+# The largest document a company may attach, in bytes (10 MB).
+RESPONSE_ANSWER_MAX_BYTES = int(os.environ.get("RESPONSE_ANSWER_MAX_BYTES", str(10 * 1024 * 1024)))
+# Where those documents are kept: outside MEDIA_ROOT, never served; editors download them.
+RESPONSE_ANSWER_ROOT = Path(
+    os.environ.get("RESPONSE_ANSWER_ROOT", BASE_DIR / "private" / "response_answers")
+)
 
 TAGGIT_CASE_INSENSITIVE = True
 COUNTRIES_FIRST = []

@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", include("search.urls")),
     path("companies/", include("companies.urls")),
     path("responses/", include("responses.urls")),
+    path("respond/", include("response_requests.urls")),
     path("feeds/", include("feeds.urls")),
     prefix_default_language=True,
 )

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from resource_centre.i18n import LocalizedText, localized
@@ -46,27 +47,34 @@ def responses_to(item):
     )
 
 
+#: The outcome a response counts under in its company's record: that of the request to
+#: respond that produced it, where there is one (`ResponseRequest.outcome`, reached through
+#: its reverse relation `request`, response_requests/), else the response's own.
+RECORDED_OUTCOME = Coalesce(F("request__outcome"), F("outcome"))
+
+
 def record_counts() -> dict:
-    """A response record's counts: every request to respond, and those of each outcome."""
+    """A response record's counts: every request to respond, and those of each outcome
+    (`recorded_outcome`, annotated by the queryset's `record()` and `records_by()`)."""
     return {
         "requests": Count("pk"),
-        "responded": Count("pk", filter=Q(outcome=Outcome.RESPONDED)),
-        "declined": Count("pk", filter=Q(outcome=Outcome.DECLINED)),
-        "no_response": Count("pk", filter=Q(outcome=Outcome.NO_RESPONSE)),
+        "responded": Count("pk", filter=Q(recorded_outcome=Outcome.RESPONDED)),
+        "declined": Count("pk", filter=Q(recorded_outcome=Outcome.DECLINED)),
+        "no_response": Count("pk", filter=Q(recorded_outcome=Outcome.NO_RESPONSE)),
     }
 
 
 class CompanyResponseQuerySet(ItemQuerySet):
     def record(self):
         """Counts of requests, responses and declines, for a company's response record."""
-        return self.aggregate(**record_counts())
+        return self.annotate(recorded_outcome=RECORDED_OUTCOME).aggregate(**record_counts())
 
     def records_by(self, *fields, **expressions):
         """The record's counts per group of `fields` and named `expressions` (such as a
         year), one dict per group in the groups' order, in one query: a company index
         page's response rates, a profile's record by year."""
         groups = [*fields, *expressions]
-        grouped = self.annotate(**expressions).values(*groups)
+        grouped = self.annotate(recorded_outcome=RECORDED_OUTCOME, **expressions).values(*groups)
         return grouped.annotate(**record_counts()).order_by(*groups)
 
 
