@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "responses",
     "search",
     "feeds",
+    "monitoring",  # news sources polled into the editors' inbox (monitoring/)
     "demo",
 ]
 
@@ -345,6 +346,18 @@ EMAIL_URL = os.environ.get("EMAIL_URL") or ("console://" if DEBUG else "smtp://l
 globals().update(email_settings(EMAIL_URL))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# The monitoring inbox (monitoring/): how news sources' feeds are read. A feed answer may take
+# MONITORING_TIMEOUT_SECONDS in all, hold MONITORING_MAX_FEED_BYTES, and be redirected
+# MONITORING_MAX_REDIRECTS times; a failing source waits twice as long after each failure,
+# at most MONITORING_MAX_BACKOFF_HOURS.
+MONITORING_TIMEOUT_SECONDS = float(os.environ.get("MONITORING_TIMEOUT_SECONDS", "15"))
+MONITORING_MAX_FEED_BYTES = int(os.environ.get("MONITORING_MAX_FEED_BYTES", str(5 * 1024 * 1024)))
+MONITORING_MAX_REDIRECTS = int(os.environ.get("MONITORING_MAX_REDIRECTS", "5"))
+MONITORING_MAX_BACKOFF_HOURS = int(os.environ.get("MONITORING_MAX_BACKOFF_HOURS", "24"))
+MONITORING_USER_AGENT = os.environ.get(
+    "MONITORING_USER_AGENT", f"{os.environ.get('SITE_NAME', 'Resource Centre')} feed reader"
+)  # say who reads: outlets may contact or allow-list you by it
 
 TAGGIT_CASE_INSENSITIVE = True
 COUNTRIES_FIRST = []
