@@ -19,7 +19,8 @@ from django.utils.translation import ngettext
 from companies.models import Company
 from monitoring import polling, services
 from monitoring.matching import NameMatcher
-from monitoring.models import Entry, Source, WatchKeyword
+from monitoring.models import INBOX_ORDER, Entry, Source, WatchKeyword
+from resource_centre.content_admin import URL_OVERRIDES
 from stories.models import Article, Topic
 
 #: How many of the newest entries the company and topic filters offer the names of.
@@ -72,6 +73,7 @@ class SourceAdmin(admin.ModelAdmin):
     )
     list_filter = ("active", "language", FailingFilter)
     search_fields = ("publication", "feed_url")
+    formfield_overrides = URL_OVERRIDES
     autocomplete_fields = ("topics", "companies")
     actions = ["poll_now"]
     readonly_fields = (
@@ -209,6 +211,7 @@ class EntryAdmin(admin.ModelAdmin):
         "state",
         "published_at",
     )
+    list_display_links = None  # the entry column holds its own link
     search_fields = ("headline", "excerpt", "author")
     actions = ["dismiss_selected"]
     list_per_page = 50
@@ -228,16 +231,11 @@ class EntryAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .inbox()
-            .select_related("source", "article")
-            .prefetch_related("sources")
-        )
+        # Not ModelAdmin's: it orders by get_ordering() before `watched` is annotated.
+        return Entry.objects.inbox().select_related("source", "article").prefetch_related("sources")
 
     def get_ordering(self, request):
-        return ()  # the inbox's own order (EntryQuerySet.inbox), watched entries first
+        return INBOX_ORDER  # watched entries first
 
     def has_add_permission(self, request):
         return False

@@ -133,6 +133,10 @@ class EntryState(models.TextChoices):
     USED = "used", _("Article created")
 
 
+#: Watched entries first (`EntryQuerySet.with_watched`), then newest first.
+INBOX_ORDER = ("-watched", F("published_at").desc(nulls_last=True), "-found_at")
+
+
 class EntryQuerySet(models.QuerySet):
     def new(self):
         return self.filter(state=EntryState.NEW)
@@ -146,9 +150,7 @@ class EntryQuerySet(models.QuerySet):
     def inbox(self):
         """The inbox's order: watched entries first, then newest first (undated entries by
         when they were found)."""
-        return self.with_watched().order_by(
-            "-watched", F("published_at").desc(nulls_last=True), "-found_at", "-id"
-        )
+        return self.with_watched().order_by(*INBOX_ORDER, "-id")
 
     def dismiss(self) -> int:
         """Dismiss the new entries among these; entries already used keep their state."""

@@ -1,6 +1,11 @@
 import pytest
 
 from tests.monitoring.feedserver import FeedServer
+from tests.resource_centre.admin.conftest import (  # noqa: F401 (fixtures)
+    editor,
+    editor_client,
+    editors_group,
+)
 
 
 @pytest.fixture
