@@ -72,6 +72,10 @@ class SourceAdmin(admin.ModelAdmin):
         "next_fetch_at",
     )
     list_filter = ("active", "language", FailingFilter)
+
+    class Media:
+        css = {"all": ("monitoring/inbox.css",)}
+
     search_fields = ("publication", "feed_url")
     formfield_overrides = URL_OVERRIDES
     autocomplete_fields = ("topics", "companies")
@@ -194,6 +198,9 @@ class TopicMentionFilter(_MentionFilter):
 class EntryAdmin(admin.ModelAdmin):
     """The inbox."""
 
+    class Media:
+        css = {"all": ("monitoring/inbox.css",)}
+
     list_display = (
         "entry",
         "found_in",
@@ -286,6 +293,7 @@ class EntryAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         token = _current_matcher.set(matcher_for(request))
+        extra_context = {"title": _("Monitoring inbox"), **(extra_context or {})}
         try:
             response = super().changelist_view(request, extra_context)
             if hasattr(response, "render"):
