@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "response_requests",
     "search",
     "feeds",
+    "monitoring",  # news sources polled into the editors' inbox (monitoring/)
     "demo",
 ]
 
@@ -367,6 +368,17 @@ RESPONSE_ANSWER_MAX_BYTES = int(os.environ.get("RESPONSE_ANSWER_MAX_BYTES", str(
 RESPONSE_ANSWER_ROOT = Path(
     os.environ.get("RESPONSE_ANSWER_ROOT", BASE_DIR / "private" / "response_answers")
 )
+# The monitoring inbox (monitoring/): how news sources' feeds are read. A feed answer may take
+# MONITORING_TIMEOUT_SECONDS in all, hold MONITORING_MAX_FEED_BYTES, and be redirected
+# MONITORING_MAX_REDIRECTS times; a failing source waits twice as long after each failure,
+# at most MONITORING_MAX_BACKOFF_HOURS.
+MONITORING_TIMEOUT_SECONDS = float(os.environ.get("MONITORING_TIMEOUT_SECONDS", "15"))
+MONITORING_MAX_FEED_BYTES = int(os.environ.get("MONITORING_MAX_FEED_BYTES", str(5 * 1024 * 1024)))
+MONITORING_MAX_REDIRECTS = int(os.environ.get("MONITORING_MAX_REDIRECTS", "5"))
+MONITORING_MAX_BACKOFF_HOURS = int(os.environ.get("MONITORING_MAX_BACKOFF_HOURS", "24"))
+MONITORING_USER_AGENT = os.environ.get(
+    "MONITORING_USER_AGENT", f"{os.environ.get('SITE_NAME', 'Resource Centre')} feed reader"
+)  # say who reads: outlets may contact or allow-list you by it
 
 TAGGIT_CASE_INSENSITIVE = True
 COUNTRIES_FIRST = []
