@@ -5,6 +5,7 @@ page, the topic's feed and the company's profile with its text. The response's o
 files a new response the same way when "Responds to" is chosen."""
 
 import datetime as dt
+from collections import defaultdict
 
 import pytest
 from django import forms
@@ -21,6 +22,7 @@ from tests.factories import (
     StoryFactory,
     TopicFactory,
 )
+from tests.html import parse
 from tests.resource_centre.admin.conftest import make_editor
 from tests.resource_centre.admin.test_forms import form_data
 
@@ -285,3 +287,25 @@ def test_response_added_on_its_own_page_takes_the_topics_of_the_item_it_responds
     response = CompanyResponse.objects.get(slug="pegasus-holdings-declined")
     assert set(response.topics.all()) == set(filed_story.topics.all())
     assert set(response.companies.all()) == set(filed_story.companies.all())
+
+
+def test_a_story_answered_five_times_saves_as_its_page_posts_it(editor_client, filed_story):
+    """What the browser posts: every language of the story's and each response's text, and
+    the blank row "Add another" copies; far over the 200 fields the site once accepted."""
+    topic = filed_story.topics.get()
+    for number in range(5):
+        CompanyResponseFactory(responds_to=filed_story, title=f"Response {number}", topics=[topic])
+    page = editor_client.get(change_url(filed_story))
+    form = parse(page).get_element_by_id("story_form")
+    posted = defaultdict(list)
+    for name, value in form.form_values():
+        posted[name].append(value)
+    posted["title_en"] = ["Spyware used against journalists, updated"]
+    posted["_save"] = ["Save"]
+
+    response = editor_client.post(change_url(filed_story), posted)
+
+    assert sum(len(values) for values in posted.values()) > 200
+    assert response.status_code == 302
+    assert Story.objects.get(pk=filed_story.pk).title_en.endswith("updated")
+    assert CompanyResponse.objects.filter(responds_to=filed_story).count() == 5
