@@ -123,7 +123,8 @@ def test_editor_adds_a_response_with_text_filed_under_the_storys_topics(admin_pa
     assert set(response.companies.all()) == {nso, whatsapp}
 
     web.goto(topic.get_absolute_url())
-    expect(web.get_by_role("link", name="NSO Group says it sells only to states")).to_be_visible()
+    title = web.get_by_role("link", name="NSO Group says it sells only to states", exact=True)
+    expect(title).to_be_visible()
     feed = web.request.get(reverse("feeds:topic", kwargs={"slug": topic.slug, "fmt": "atom"}))
     entry = feed.text().split("NSO Group says it sells only to states", 1)[1]
     assert "The company says its customers are vetted governments." in entry.split("</entry>")[0]
