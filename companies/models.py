@@ -14,8 +14,21 @@ from resource_centre.safe_urls import SafeURLField
 
 
 class Sector(models.Model):
-    name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    name = models.CharField(
+        _("name"),
+        max_length=120,
+        help_text=_("Shown on company profiles and in the sector filter of every result list."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        allow_unicode=True,
+        help_text=_(
+            "The sector in filter addresses (?sector=…), filled in from the English name. "
+            "Changing it breaks saved searches."
+        ),
+    )
 
     class Meta:
         verbose_name = _("sector")
@@ -155,14 +168,46 @@ class Company(Publishable):
     #: The URL name of a company's profile (reversed with the slug).
     URL_NAME = "companies:company_detail"
 
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
-    sectors = models.ManyToManyField(
-        Sector, verbose_name=_("sectors"), related_name="companies", blank=True
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_(
+            "The company's name as it writes it, on its profile, in the company index and on "
+            "every item naming it."
+        ),
     )
-    headquarters_country = CountryField(_("headquarters country"), blank=True)
-    website = SafeURLField(_("website"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
+        help_text=_(
+            "The end of the profile's web address, filled in from the name. Changing it "
+            "breaks links to the old address."
+        ),
+    )
+    sectors = models.ManyToManyField(
+        Sector,
+        verbose_name=_("sectors"),
+        related_name="companies",
+        blank=True,
+        help_text=_("Shown on the profile and the company index; the sector filter finds them."),
+    )
+    headquarters_country = CountryField(
+        _("headquarters country"),
+        blank=True,
+        help_text=_("Shown on the profile and the company index, which can be filtered by it."),
+    )
+    website = SafeURLField(
+        _("website"),
+        blank=True,
+        help_text=_("The company's own site (https://…), linked from its profile."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("A few sentences about the company, at the top of its profile."),
+    )
 
     objects = CompanyQuerySet.as_manager()
 

@@ -4,11 +4,15 @@ The demo is only what `data.json` holds: real, dated public items summarised in 
 (see its "about"). Nothing is generated here; generated volume is the benchmarks' archive
 (`demo/archive.py`, `manage.py build_archive`), built into a database of its own.
 
-`load_demo()` is idempotent: every row has a stable natural key (a slug, or the English title
-of the site message), rows are created when missing, saved only when a value differs, and
-many-to-many sets are replaced rather than appended to. A second run therefore creates
-nothing, changes nothing and leaves `updated_at` alone (so a site message a visitor hid stays
-hidden).
+`load_demo()` only creates what is missing and never changes a row that exists: every row
+has a stable natural key (a slug; the site message is made only while there is none), a row
+found by its key is skipped as it is, with its links (topics, companies, tags, sectors,
+signatories, related items, the item a response answers) and its image, and only a row the
+run creates gets them. An editor's change to a demo row therefore survives every later run
+(`make run` runs this each time), a second run creates nothing and leaves `updated_at` alone
+(so a site message a visitor hid stays hidden), and a demo row an editor deleted comes back
+(it is missing). A row whose slug an editor changed is missing under its old slug, so it is
+made again beside theirs.
 
 Earlier versions of the demo added generated filler items and three fictional companies; a
 database loaded by one of them still holds those rows, so each run deletes them (matched by
@@ -53,7 +57,8 @@ class DemoDataError(ValueError):
 
 
 class LoadSummary:
-    """Per model: how many rows were created, updated or left unchanged."""
+    """Per model: how many rows were created, skipped (they exist: left as they are), or
+    deleted (an earlier demo's generated filler)."""
 
     def __init__(self):
         self.counts: dict[str, Counter] = defaultdict(Counter)
@@ -66,7 +71,7 @@ class LoadSummary:
 
     def lines(self) -> list[str]:
         return [
-            f"{name}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            f"{name}: {c['created']} created, {c['skipped']} skipped"
             + (f", {c['deleted']} deleted" if c["deleted"] else "")
             for name, c in self.counts.items()
         ]
@@ -112,50 +117,32 @@ def _translations(field: str, values: dict | None, clean=None) -> dict:
     return result
 
 
-def _comparable(value):
-    if isinstance(value, list | tuple):  # a multiple CountryField reads back as Country objects
-        return sorted(str(getattr(v, "code", v)) for v in value)
-    return value
-
-
-def _upsert(summary: LoadSummary, model, lookup: dict, values: dict):
-    """Create the row, or save it only if one of `values` differs from what is stored."""
+def _create_missing(summary: LoadSummary, model, lookup: dict, values):
+    """(row, created): the row `lookup` finds, skipped exactly as it is, or a new row of
+    `lookup` and `values()` (called only then: it may copy an image into storage)."""
     obj = model._default_manager.filter(**lookup).first()
-    if obj is None:
-        obj = model(**{**lookup, **values})
-        obj.save()
-        summary.record(model, "created")
-        return obj
-    changed = [
-        name
-        for name, value in values.items()
-        if _comparable(getattr(obj, name)) != _comparable(value)
-    ]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save()
-        summary.record(model, "updated")
-    else:
-        summary.record(model, "unchanged")
-    return obj
+    if obj is not None:
+        summary.record(model, "skipped")
+        return obj, False
+    obj = model(**{**lookup, **values()})
+    obj.save()
+    summary.record(model, "created")
+    return obj, True
 
 
-def _image(model, slug: str, entry: dict | None) -> dict:
-    """The values of an entry's `image` (file, alt text and credit in each language): the
-    file is copied into media storage unless the row's current image, or the file at the
-    name it would get, already holds the same bytes (so reruns add no copies); none without
-    an image."""
+def _image(model, entry: dict | None) -> dict:
+    """The values of a new row's `image` (file, alt text and credit in each language): the
+    file is copied into media storage unless the file at the name it would get already holds
+    the same bytes (a demo row deleted and made again adds no copy); none without an
+    image."""
     if not entry:
         return {}
     data = (IMAGES_DIR / entry["file"]).read_bytes()
     field = model._meta.get_field("lead_image")
     storage = field.storage
-    current = model._default_manager.filter(slug=slug).values_list("lead_image", flat=True)
-    candidates = [*current, field.generate_filename(None, entry["file"])]
-    name = next((n for n in candidates if n and _holds(storage, n, data)), None)
-    if name is None:
-        name = storage.save(candidates[-1], ContentFile(data))
+    name = field.generate_filename(None, entry["file"])
+    if not _holds(storage, name, data):
+        name = storage.save(name, ContentFile(data))
     with storage.open(name) as handle:
         width, height = oriented_size(handle)
     return {
@@ -200,18 +187,18 @@ class _Loader:
 
     def run(self) -> None:
         self.retire_generated()
-        for entry in self.data["sectors"]:
-            self.sectors[entry["slug"]] = _upsert(
-                self.summary, Sector, {"slug": entry["slug"]}, _translations("name", entry["name"])
-            )
-        for entry in self.data["issues"]:
-            self.issues[entry["slug"]] = _upsert(
-                self.summary, Issue, {"slug": entry["slug"]}, _translations("name", entry["name"])
-            )
-        for entry in self.data["tags"]:
-            self.tags[entry["slug"]] = _upsert(
-                self.summary, Tag, {"slug": entry["slug"]}, _translations("name", entry["name"])
-            )
+        for model, key, found in [
+            (Sector, "sectors", self.sectors),
+            (Issue, "issues", self.issues),
+            (Tag, "tags", self.tags),
+        ]:
+            for entry in self.data[key]:
+                found[entry["slug"]], _created = _create_missing(
+                    self.summary,
+                    model,
+                    {"slug": entry["slug"]},
+                    lambda entry=entry: _translations("name", entry["name"]),
+                )
         for entry in self.data["companies"]:
             self.load_company(entry)
         for entry in self.data["topics"]:
@@ -246,11 +233,11 @@ class _Loader:
             self.summary.record(Company, "deleted")
 
     def load_company(self, entry: dict) -> None:
-        company = _upsert(
+        company, created = _create_missing(
             self.summary,
             Company,
             {"slug": entry["slug"]},
-            {
+            lambda: {
                 "name": entry["name"],
                 "headquarters_country": entry["headquarters_country"],
                 "website": entry["website"],
@@ -258,45 +245,49 @@ class _Loader:
                 **_published(BACKGROUND_DATE),
             },
         )
-        company.sectors.set([_pick(self.sectors, s, "sector") for s in entry["sectors"]])
+        if created:
+            company.sectors.set([_pick(self.sectors, s, "sector") for s in entry["sectors"]])
         self.companies[entry["slug"]] = company
 
     def load_topic(self, entry: dict) -> None:
         parent = entry["parent"] and _pick(self.topics, entry["parent"], "parent topic")
         rich = _sanitize(Topic, "intro")
-        self.topics[entry["slug"]] = _upsert(
+        topic, created = _create_missing(
             self.summary,
             Topic,
             {"slug": entry["slug"]},
-            {
+            lambda: {
                 **_translations("title", entry["title"]),
                 **_translations("summary", entry.get("summary")),
                 **_translations("intro", entry.get("intro"), rich),
                 **_translations("quote", entry.get("quote")),
                 **_translations("quote_attribution", entry.get("quote_attribution")),
                 **_translations("image_credit", entry.get("image_credit")),
-                **_image(Topic, entry["slug"], entry.get("image")),
+                **_image(Topic, entry.get("image")),
                 "parent_id": parent.pk if parent else None,
                 "position": entry["position"],
                 "featured": entry["featured"],
                 **_published(BACKGROUND_DATE),
             },
         )
-        write_renditions(self.topics[entry["slug"]].lead_image)
+        if created:
+            write_renditions(topic.lead_image)
+        self.topics[entry["slug"]] = topic
 
     def load_site_message(self, entry: dict) -> None:
-        _upsert(
-            self.summary,
-            SiteMessage,
-            {"title_en": entry["title"]["en"]},
-            {
-                **_translations("title", entry["title"]),
-                **_translations("body", entry["body"], _sanitize(SiteMessage, "body")),
-                "link_url": entry["link_url"],
-                **_translations("link_label", entry["link_label"]),
-                **_published(entry["date"]),
-            },
+        """The demo's banner, made only while the site has no message at all: a message has
+        no slug, and an editor who reworded the demo's (or wrote their own) keeps theirs."""
+        if SiteMessage.objects.exists():
+            self.summary.record(SiteMessage, "skipped")
+            return
+        SiteMessage.objects.create(
+            **_translations("title", entry["title"]),
+            **_translations("body", entry["body"], _sanitize(SiteMessage, "body")),
+            link_url=entry["link_url"],
+            **_translations("link_label", entry["link_label"]),
+            **_published(entry["date"]),
         )
+        self.summary.record(SiteMessage, "created")
 
     def publication(self, entry: dict) -> dict:
         status = entry.get("status", "published")
@@ -305,14 +296,8 @@ class _Loader:
         if status == "draft":
             return {"status": Status.DRAFT, "published_at": noon(entry["date"])}
         if status == "scheduled":
-            # Keep the scheduled time while it is still ahead, so reruns change nothing.
-            current = (
-                Item.objects.filter(slug=entry["slug"]).values_list("published_at", flat=True)
-            ).first()
-            if current is None or current <= timezone.now():
-                ahead = timezone.now().date() + dt.timedelta(days=entry["schedule_days_ahead"])
-                current = noon(ahead.isoformat())
-            return {"status": Status.PUBLISHED, "published_at": current}
+            ahead = timezone.now().date() + dt.timedelta(days=entry["schedule_days_ahead"])
+            return {"status": Status.PUBLISHED, "published_at": noon(ahead.isoformat())}
         raise DemoDataError(f"Unknown status {status!r} for {entry['slug']}")
 
     def load_item(self, entry: dict) -> None:
@@ -321,13 +306,31 @@ class _Loader:
             raise DemoDataError(f"Unknown kind {entry['kind']!r} for {entry['slug']!r}")
         if self.kinds.get(entry["slug"], model.KIND) != model.KIND:
             raise DemoDataError(f"{entry['slug']!r} already exists as another kind of item")
+        item, created = _create_missing(
+            self.summary, model, {"slug": entry["slug"]}, lambda: self.item_values(model, entry)
+        )
+        self.items[entry["slug"]] = item
+        if not created:
+            return
+        self.created.add(entry["slug"])
+        write_renditions(item.lead_image)
+        item.topics.set([_pick(self.topics, t, "topic") for t in entry["topics"]])
+        item.companies.set([_pick(self.companies, c, "company") for c in entry["companies"]])
+        item.tags.set([_pick(self.tags, t, "tag") for t in entry["tags"]])
+        if model is CompanyResponse:
+            item.issues.set([_pick(self.issues, i, "issue") for i in entry["issues"]])
+        if model is Statement:
+            self.load_signatories(item, entry["signatories"])
+
+    def item_values(self, model, entry: dict) -> dict:
+        """A new item's own fields (its links are set once it is saved)."""
         values = {
             **_translations("title", entry["title"]),
             **_translations("summary", entry.get("summary")),
             **_translations("body", entry.get("body"), _sanitize(Item, "body")),
             "original_language": entry["original_language"],
             "countries": sorted(entry.get("countries", [])),
-            **_image(model, entry["slug"], entry.get("image")),
+            **_image(model, entry.get("image")),
             **self.publication(entry),
         }
         # The kind's own translated fields (an article's author and publication, an
@@ -349,59 +352,35 @@ class _Loader:
                 responded_on=_date(entry.get("responded_on")),
                 document_url=entry.get("document_url", ""),
             )
-        before = self.summary.counts[model.__name__]["created"]
-        item = _upsert(self.summary, model, {"slug": entry["slug"]}, values)
-        write_renditions(item.lead_image)
-        if self.summary.counts[model.__name__]["created"] > before:
-            self.created.add(entry["slug"])
-        item.topics.set([_pick(self.topics, t, "topic") for t in entry["topics"]])
-        item.companies.set([_pick(self.companies, c, "company") for c in entry["companies"]])
-        item.tags.set([_pick(self.tags, t, "tag") for t in entry["tags"]])
-        if model is CompanyResponse:
-            item.issues.set([_pick(self.issues, i, "issue") for i in entry["issues"]])
-        if model is Statement:
-            self.load_signatories(item, entry["signatories"])
-        self.items[entry["slug"]] = item
+        return values
 
     def load_signatories(self, statement: Statement, names: list[str]) -> None:
-        existing = {s.name: s for s in statement.signatories.all()}
-        statement.signatories.exclude(name__in=names).delete()
-        new, moved = [], []
-        for position, name in enumerate(names):
-            signatory = existing.get(name)
-            if signatory is None:
-                new.append(Signatory(statement=statement, name=name, position=position))
-            elif signatory.position != position:
-                signatory.position = position
-                moved.append(signatory)
-        Signatory.objects.bulk_create(new)
-        Signatory.objects.bulk_update(moved, ["position"])
-        self.summary.counts["Signatory"].update(
-            created=len(new),
-            updated=len(moved),
-            unchanged=len(names) - len(new) - len(moved),
+        """A new statement's signatories, in the data's order."""
+        Signatory.objects.bulk_create(
+            Signatory(statement=statement, name=name, position=position)
+            for position, name in enumerate(names)
         )
+        self.summary.counts["Signatory"].update(created=len(names))
 
     def link_item(self, entry: dict) -> None:
-        """Relations between items, once every item exists."""
+        """A new item's links to other items, once every item exists (an item that was there
+        already keeps its own)."""
+        if entry["slug"] not in self.created:
+            return
         item = self.items[entry["slug"]]
         if entry["kind"] == "story":
             item.related_items.set([_pick(self.items, s, "item") for s in entry.get("related", [])])
         if entry["kind"] == "response":
-            target = _pick(self.items, entry["responds_to"], "item")
-            if item.responds_to_id != target.pk:
-                item.responds_to_id = target.pk
-                item.save()
-                if entry["slug"] not in self.created:
-                    self.summary.counts["CompanyResponse"].update(updated=1, unchanged=-1)
+            item.responds_to = _pick(self.items, entry["responds_to"], "item")
+            item.save()
 
 
 @transaction.atomic
 def load_demo(data: dict | None = None) -> LoadSummary:
-    """Create or update the demo topics, companies, items and site message (and delete the
-    filler earlier versions generated).
+    """Create the demo topics, companies, items and site message that are missing, leaving
+    every existing row as it is (and delete the filler earlier versions generated).
 
-    Returns what was created, updated, left unchanged and deleted, per model.
+    Returns what was created, skipped and deleted, per model.
     """
     summary = LoadSummary()
     with translation.override("en"):

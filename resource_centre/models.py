@@ -21,10 +21,25 @@ class SiteMessageQuerySet(PublishableQuerySet):
 class SiteMessage(Publishable):
     """A site-wide banner ("Updating the Resource Centre Digital Platform") visitors can hide."""
 
-    title = models.CharField(_("title"), max_length=200)
-    body = RichTextField(_("message"))
-    link_url = SafeURLField(_("link address"), blank=True)
-    link_label = models.CharField(_("link label"), max_length=80, blank=True)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_(
+            "The banner's heading, shown at the top of every page until a visitor hides it."
+        ),
+    )
+    body = RichTextField(_("message"), help_text=_("The banner's text, under its heading."))
+    link_url = SafeURLField(
+        _("link address"),
+        blank=True,
+        help_text=_("Where the banner's link goes (https://…); leave empty for no link."),
+    )
+    link_label = models.CharField(
+        _("link label"),
+        max_length=80,
+        blank=True,
+        help_text=_("The words of the banner's link, e.g. “Find out more”."),
+    )
     signature = models.CharField(
         _("signature"),
         max_length=200,
@@ -55,9 +70,21 @@ class Page(Publishable):
     #: The pages every footer links to, by slug (created by migration 0005, editable).
     FOOTER_SLUGS = ("about", "contact", "privacy")
 
-    title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    body = RichTextField(_("text"))
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_("The page's heading and the title of its browser tab."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "The end of the page's address (/pages/<slug>/). Every footer links the pages "
+            "“about”, “contact” and “privacy”: keep those three."
+        ),
+    )
+    body = RichTextField(_("text"), help_text=_("The page's text, under its heading."))
 
     class Meta:
         verbose_name = _("site page")

@@ -47,7 +47,15 @@ class PublishableQuerySet(models.QuerySet):
 
 class Publishable(models.Model):
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text=_(
+            "Only published content is on the site, in lists, feeds and search; a draft is "
+            "seen by editors only (its Preview link)."
+        ),
     )
     published_at = models.DateTimeField(
         _("publication date and time"),

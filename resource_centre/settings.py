@@ -316,8 +316,12 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     ]
 }
-# Requests with thousands of repeated parameters are refused with a 400.
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# Requests with thousands of repeated parameters are refused with a 400 (Django's default
+# bound). Result lists take at most 200 filter values of their own (search.filters). An admin
+# page posts every language of every field, its inline rows' and the blank row "Add another"
+# copies: a story with a company response posts about 200 fields, and each more response about
+# 50 (tests/responses/test_admin_inline.py counts them).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # Background jobs (jobs/; README, "Background jobs"). TASK_QUEUE_URL: redis://host:port/db
 # (consumers on several hosts), sqlite:///path (one host), immediate:// (tests). Unset, the

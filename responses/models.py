@@ -12,8 +12,18 @@ from stories.models import Item, ItemQuerySet, Kind, Story
 class Issue(models.Model):
     """A human-rights issue a response concerns (e.g. "Privacy", "Surveillance")."""
 
-    name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    name = models.CharField(
+        _("name"),
+        max_length=120,
+        help_text=_("The issue's name in the company-response downloads (CSV and JSON)."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("A short fixed name for the issue, filled in from the English name."),
+    )
 
     class Meta:
         verbose_name = _("issue")
@@ -64,6 +74,11 @@ def record_counts() -> dict:
     }
 
 
+#: What a new company response takes from the story or article it responds to, when its
+#: editor leaves it empty (`CompanyResponse.take_filing_from_item()`).
+FILED_LIKE_ITEM = ("topics", "companies")
+
+
 class CompanyResponseQuerySet(ItemQuerySet):
     def record(self):
         """Counts of requests, responses and declines, for a company's response record."""
@@ -96,6 +111,10 @@ class CompanyResponse(Item):
         verbose_name=_("company"),
         on_delete=models.PROTECT,
         related_name="responses",
+        help_text=_(
+            "The company that was asked: the response is credited to it, counts in its "
+            "response rate and is shown on its profile (only while the company is public)."
+        ),
     )
     responds_to = models.ForeignKey(
         Item,
@@ -107,13 +126,39 @@ class CompanyResponse(Item):
         help_text=_("The story or article the company was asked about."),
     )
     outcome = models.CharField(
-        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.RESPONDED
+        _("outcome"),
+        max_length=20,
+        choices=Outcome.choices,
+        help_text=_(
+            "Whether the company responded, declined or did not respond: the response's page "
+            "says so, and the company's response rate counts it."
+        ),
     )
-    requested_on = models.DateField(_("date requested"))
-    responded_on = models.DateField(_("date of response"), null=True, blank=True)
-    document_url = SafeURLField(_("full response document"), max_length=1000, blank=True)
+    requested_on = models.DateField(
+        _("date requested"),
+        help_text=_(
+            "When the centre asked the company: on the response's page and in the company's "
+            "record by year."
+        ),
+    )
+    responded_on = models.DateField(
+        _("date of response"),
+        null=True,
+        blank=True,
+        help_text=_("When the company answered (required if it responded), on the page."),
+    )
+    document_url = SafeURLField(
+        _("full response document"),
+        max_length=1000,
+        blank=True,
+        help_text=_("The company's full reply (https://…), linked from the response's page."),
+    )
     issues = models.ManyToManyField(
-        Issue, verbose_name=_("issues"), related_name="responses", blank=True
+        Issue,
+        verbose_name=_("issues"),
+        related_name="responses",
+        blank=True,
+        help_text=_("The human-rights issues the response concerns, in its downloads."),
     )
 
     objects = CompanyResponseQuerySet.as_manager()
@@ -132,6 +177,23 @@ class CompanyResponse(Item):
                 name="responded_has_response_date",
             ),
         ]
+
+    def take_filing_from_item(self, fields) -> list[str]:
+        """File the response where the item it responds to is filed: for each of `fields`
+        (some of `FILED_LIKE_ITEM`), the item's topics or companies replace the response's.
+        A new response gets this for those its editor left empty, so it is on the topic
+        pages and company profiles of the story it answers. Returns the fields taken."""
+        item = self.responds_to
+        if item is None:
+            return []
+        taken = []
+        for name in FILED_LIKE_ITEM:
+            if name in fields:
+                values = list(getattr(item, name).all())
+                if values:
+                    getattr(self, name).set(values)
+                    taken.append(name)
+        return taken
 
     def creator_parts(self, language=None):
         """The company answered: it is the author of its response."""

@@ -17,11 +17,13 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from companies.models import Company
+from resource_centre.field_help import SLUG_HELP
 from resource_centre.i18n import (
     LANGUAGE_CODES,
     LocalizedText,
@@ -46,11 +48,33 @@ IMAGE_ALT_HELP = _(
     "What the image shows, for people who cannot see it: required with an image, in "
     "English or the original language."
 )
+IMAGE_CREDIT_HELP = _("Who made the image or holds its rights, printed under it.")
 
 
 class Tag(TagBase):
     """A translatable tag: its name is registered with modeltranslation; slugs keep
     non-Latin characters."""
+
+    # taggit's own fields, with a line of help for editors.
+    name = models.CharField(
+        verbose_name=pgettext_lazy("A tag name", "name"),
+        unique=True,
+        max_length=100,
+        help_text=_(
+            "Shown under every item with this tag and in the tag filter of result lists; "
+            "unique in each language."
+        ),
+    )
+    slug = models.SlugField(
+        verbose_name=pgettext_lazy("A tag slug", "slug"),
+        unique=True,
+        max_length=100,
+        allow_unicode=True,
+        help_text=_(
+            "The tag in search addresses (?tag=…), filled in from the English name. "
+            "Changing it breaks saved searches."
+        ),
+    )
 
     class Meta:
         verbose_name = _("tag")
@@ -141,9 +165,18 @@ class Topic(Publishable):
     #: The URL name of a topic's page (reversed with the slug).
     URL_NAME = "stories:topic_detail"
 
-    title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
-    intro = RichTextField(_("introduction"))
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_("The topic's heading, and its name in menus, filters and feeds."),
+    )
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, allow_unicode=True, help_text=SLUG_HELP
+    )
+    intro = RichTextField(
+        _("introduction"),
+        help_text=_("Opens the topic's page, above the list of its items."),
+    )
     summary = models.TextField(
         _("summary"), blank=True, help_text=_("One or two sentences for lists and search.")
     )
@@ -160,9 +193,20 @@ class Topic(Publishable):
     image_alt = models.CharField(
         _("image description"), max_length=300, blank=True, help_text=IMAGE_ALT_HELP
     )
-    image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
-    quote = models.TextField(_("pull quote"), blank=True)
-    quote_attribution = models.CharField(_("quote attribution"), max_length=300, blank=True)
+    image_credit = models.CharField(
+        _("image credit"), max_length=200, blank=True, help_text=IMAGE_CREDIT_HELP
+    )
+    quote = models.TextField(
+        _("pull quote"),
+        blank=True,
+        help_text=_("A short quotation set large on the topic's page, beside its introduction."),
+    )
+    quote_attribution = models.CharField(
+        _("quote attribution"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who said the pull quote, shown under it."),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent topic"),
@@ -170,9 +214,21 @@ class Topic(Publishable):
         null=True,
         blank=True,
         related_name="children",
+        help_text=_(
+            "The topic this one sits under: its page lists this topic's items too. Empty for "
+            "a top-level topic (a hub)."
+        ),
     )
-    position = models.PositiveIntegerField(_("position"), default=0)
-    featured = models.BooleanField(_("featured on the home page"), default=False)
+    position = models.PositiveIntegerField(
+        _("position"),
+        default=0,
+        help_text=_("Orders topics that share a parent, lowest first, in menus and lists."),
+    )
+    featured = models.BooleanField(
+        _("featured on the home page"),
+        default=False,
+        help_text=_("Lists the topic among the home page's featured topics."),
+    )
     featured_items = models.ManyToManyField(
         "Item",
         verbose_name=_("featured items"),
@@ -391,12 +447,24 @@ class Item(Publishable):
     EXPORT_FIELDS: dict[str, str] = {}
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, editable=False)
-    title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        help_text=_("The headline on the item's page, in lists, feeds and search results."),
+    )
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, allow_unicode=True, help_text=SLUG_HELP
+    )
     summary = models.TextField(
         _("summary"), blank=True, help_text=_("A short excerpt shown in lists and feeds.")
     )
-    body = RichTextField(_("body"))
+    body = RichTextField(
+        _("body"),
+        help_text=_(
+            "The full text on the item's page; lists and feeds quote its start when there is "
+            "no summary."
+        ),
+    )
     original_language = models.CharField(
         _("original language"),
         max_length=10,
@@ -405,13 +473,40 @@ class Item(Publishable):
         help_text=_("The language the item was first written in."),
     )
     topics = models.ManyToManyField(
-        Topic, verbose_name=_("topics"), related_name="items", blank=True
+        Topic,
+        verbose_name=_("topics"),
+        related_name="items",
+        blank=True,
+        help_text=_(
+            "The topic pages (and their parents' pages) and topic feeds that list the item; "
+            "also linked under it."
+        ),
     )
     companies = models.ManyToManyField(
-        "companies.Company", verbose_name=_("companies"), related_name="items", blank=True
+        "companies.Company",
+        verbose_name=_("companies"),
+        related_name="items",
+        blank=True,
+        help_text=_(
+            "The companies the item is about: it is listed on their profiles and in their "
+            "feeds, and they are linked under it."
+        ),
     )
-    countries = CountryField(_("countries"), multiple=True, blank=True)
-    tags = TaggableManager(_("tags"), through=TaggedItem, blank=True)
+    countries = CountryField(
+        _("countries"),
+        multiple=True,
+        blank=True,
+        help_text=_("Where it happened: the country and region filters of result lists."),
+    )
+    tags = TaggableManager(
+        _("tags"),
+        through=TaggedItem,
+        blank=True,
+        help_text=_(
+            "Keywords, separated by commas: shown under the item, each linked to everything "
+            "with the same tag."
+        ),
+    )
     # Defaults in the database too: the demo archive and the benchmarks insert rows in SQL.
     lead_image = LeadImageField(
         _("lead image"),
@@ -434,7 +529,12 @@ class Item(Publishable):
         db_default="",
     )
     image_credit = models.CharField(
-        _("image credit"), max_length=200, blank=True, default="", db_default=""
+        _("image credit"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=IMAGE_CREDIT_HELP,
     )
     search_extra = models.TextField(
         _("search text"),
@@ -600,16 +700,36 @@ class Article(Item):
 
     KIND = Kind.ARTICLE
 
-    author = models.CharField(_("author(s)"), max_length=300, blank=True)
-    publication = models.CharField(_("publication"), max_length=200, blank=True)
+    author = models.CharField(
+        _("author(s)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who wrote the original, in the byline on its page, in lists and feeds."),
+    )
+    publication = models.CharField(
+        _("publication"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the original appeared, after the author in the byline."),
+    )
     original_headline = models.CharField(
         _("original headline"),
         max_length=400,
         blank=True,
         help_text=_("The headline as the source published it, quoted in lists."),
     )
-    original_published_on = models.DateField(_("original publication date"), null=True, blank=True)
-    source_url = SafeURLField(_("source address"), max_length=1000, blank=True)
+    original_published_on = models.DateField(
+        _("original publication date"),
+        null=True,
+        blank=True,
+        help_text=_("When the source published it, shown beside the original headline."),
+    )
+    source_url = SafeURLField(
+        _("source address"),
+        max_length=1000,
+        blank=True,
+        help_text=_("The original's address (https://…), linked from the article's page."),
+    )
 
     URL_NAME = "stories:article_detail"
     EXPORT_FIELDS = {"author": "author", "publication": "publication", "source_url": "source_url"}
@@ -651,6 +771,9 @@ class Story(Item):
         related_name="in_stories",
         blank=True,
         symmetrical=False,
+        help_text=_(
+            "Articles, responses and other items this story brings together, listed on its page."
+        ),
     )
 
     URL_NAME = "stories:story_detail"
@@ -666,10 +789,32 @@ class Opinion(Item):
 
     KIND = Kind.OPINION
 
-    author_name = models.CharField(_("author"), max_length=200)
-    author_role = models.CharField(_("author's role"), max_length=200, blank=True)
-    author_organisation = models.CharField(_("author's organisation"), max_length=200, blank=True)
-    series = models.CharField(_("series"), max_length=300, blank=True)
+    author_name = models.CharField(
+        _("author"),
+        max_length=200,
+        help_text=_("The writer's name, first in the byline on the page, in lists and feeds."),
+    )
+    author_role = models.CharField(
+        _("author's role"),
+        max_length=200,
+        blank=True,
+        help_text=_("The writer's job title, after their name in the byline."),
+    )
+    author_organisation = models.CharField(
+        _("author's organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the writer works, after their role in the byline."),
+    )
+    series = models.CharField(
+        _("series"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The blog series the opinion belongs to, named on its page with the other "
+            "opinions in it."
+        ),
+    )
 
     URL_NAME = "stories:opinion_detail"
 
@@ -716,9 +861,19 @@ class Signatory(models.Model):
         on_delete=models.CASCADE,
         related_name="signatories",
     )
-    name = models.CharField(_("organisation"), max_length=300)
-    country = CountryField(_("country"), blank=True)
-    position = models.PositiveIntegerField(_("position"), default=0)
+    name = models.CharField(
+        _("organisation"),
+        max_length=300,
+        help_text=_("The signing organisation, as listed under the statement."),
+    )
+    country = CountryField(
+        _("country"), blank=True, help_text=_("Where it is based, beside its name.")
+    )
+    position = models.PositiveIntegerField(
+        _("position"),
+        default=0,
+        help_text=_("Orders the list of signatories, lowest first (then by name)."),
+    )
 
     class Meta:
         verbose_name = _("signatory")

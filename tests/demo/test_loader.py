@@ -1,4 +1,5 @@
-"""The demo loader (`manage.py load_demo`): what it builds from data.json, and reruns.
+"""The demo loader (`manage.py load_demo`): what it builds from data.json, and reruns, which
+only create what is missing and never change a row that exists.
 
 The demo is loaded once for the whole module (the `demo` fixture in conftest.py); what the
 demo says, and that it says nothing generated, is tests/demo/test_demo_content.py.
@@ -23,8 +24,6 @@ from stories.models import Article, Item, Kind, Opinion, Statement, Story, Topic
 from tests.factories import ArticleFactory, CompanyFactory, CompanyResponseFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
-
-SECOND_RUN_UNTOUCHED = "0 created, 0 updated"
 
 
 @pytest.fixture
@@ -232,22 +231,109 @@ def test_second_run_adds_and_changes_nothing(demo):
 
     assert table_counts() == before
     assert SiteMessage.objects.get().updated_at == message_stamp
-    assert f"Article: {SECOND_RUN_UNTOUCHED}" in out.getvalue()
-    assert f"Demo loaded: {SECOND_RUN_UNTOUCHED}" in out.getvalue()
+    articles = sum(entry["kind"] == "article" for entry in read_data()["items"])
+    assert f"Article: 0 created, {articles} skipped" in out.getvalue().splitlines()
+    # Every row the first run made is skipped, a new statement's signatories with it.
+    skipped = demo.total("created") - demo.counts["Signatory"]["created"]
+    assert f"Demo loaded: 0 created, {skipped} skipped" in out.getvalue()
 
 
-def test_rerun_restores_edited_demo_rows(demo):
-    Item.objects.filter(slug="usa-ice-uses-social-media-to-surveil-and-arrest-immigrants").update(
-        title_en="Edited"
+UBS_STORY = "china-oecd-complaint-against-ubs-over-hikvision"
+
+
+def test_rerun_leaves_an_edited_demo_story_as_the_editor_left_it(demo):
+    """`make run` loads the demo every time: an editor's changes to a demo story (its text,
+    status, topics, companies, tags and related items) survive it, untouched."""
+    story = Story.objects.get(slug=UBS_STORY)
+    story.title_en = "China: our own headline"
+    story.body_fr = "<p>Notre texte.</p>"
+    story.status = Status.DRAFT
+    story.save()
+    other_topic = Topic.objects.get(slug="internet-shutdowns")
+    story.topics.set([other_topic])
+    story.companies.clear()
+    story.tags.clear()
+    story.related_items.set([])
+    stamp = Story.objects.get(pk=story.pk).updated_at
+    stories = sum(entry["kind"] == "story" for entry in read_data()["items"])
+    out = StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    story = Story.objects.get(pk=story.pk)
+    assert (story.title_en, story.body_fr, story.status) == (
+        "China: our own headline",
+        "<p>Notre texte.</p>",
+        Status.DRAFT,
     )
+    assert list(story.topics.all()) == [other_topic]
+    assert not story.companies.exists() and not story.tags.exists()
+    assert not story.related_items.exists()
+    assert story.updated_at == stamp
+    assert f"Story: 0 created, {stories} skipped" in out.getvalue().splitlines()
+
+
+def test_rerun_leaves_a_response_the_editor_detached_and_reworded(demo):
+    """The rerun that said "0 created, 1 updated": it put a response back on its story."""
+    response = CompanyResponse.objects.get(slug="ubs-response-hikvision-oecd-complaint")
+    response.responds_to = None
+    response.outcome = Outcome.DECLINED
+    response.responded_on = None
+    response.save()
 
     summary = load_demo()
 
-    assert summary.counts["Article"]["updated"] == 1
+    response = CompanyResponse.objects.get(pk=response.pk)
+    assert response.responds_to is None
+    assert response.outcome == Outcome.DECLINED
     assert summary.total("created") == 0
-    assert Item.objects.get(
-        slug="usa-ice-uses-social-media-to-surveil-and-arrest-immigrants"
-    ).title_en == ("USA: ICE uses social media to surveil and arrest immigrants")
+    assert set(summary.counts["CompanyResponse"]) == {"skipped"}
+
+
+def test_rerun_keeps_edited_companies_topics_and_vocabularies(demo):
+    company = Company.objects.get(name="UBS")
+    company.description = "Our own description."
+    company.save()
+    company.sectors.clear()
+    topic = Topic.objects.get(slug="digital-freedom")
+    topic.title_fr = "Liberté numérique (revu)"
+    topic.save()
+    Statement.objects.get().signatories.filter(position__gt=0).delete()
+
+    load_demo()
+
+    company = Company.objects.get(pk=company.pk)
+    assert company.description == "Our own description." and not company.sectors.exists()
+    assert Topic.objects.get(pk=topic.pk).title_fr == "Liberté numérique (revu)"
+    assert Statement.objects.get().signatories.count() == 1
+
+
+def test_rerun_makes_no_second_site_message_when_the_editor_retitled_it(demo):
+    message = SiteMessage.objects.get()
+    message.title_en = "Our own banner"
+    message.save()
+
+    summary = load_demo()
+
+    assert list(SiteMessage.objects.values_list("title_en", flat=True)) == ["Our own banner"]
+    assert summary.counts["SiteMessage"] == Counter(skipped=1)
+
+
+def test_rerun_recreates_a_deleted_demo_item_with_its_links_and_says_so(demo):
+    slug = "usa-ice-uses-social-media-to-surveil-and-arrest-immigrants"
+    entry = next(entry for entry in read_data()["items"] if entry["slug"] == slug)
+    Item.objects.get(slug=slug).delete()
+    out = StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    article = Article.objects.get(slug=slug)
+    assert article.title_en == "USA: ICE uses social media to surveil and arrest immigrants"
+    assert set(article.topics.values_list("slug", flat=True)) == set(entry["topics"])
+    lines = out.getvalue().splitlines()
+    articles = sum(e["kind"] == "article" for e in read_data()["items"])
+    assert f"Article: 1 created, {articles - 1} skipped" in lines
+    assert "Demo loaded: 1 created," in out.getvalue()
 
 
 def test_the_demo_is_exactly_the_items_and_companies_of_data_json(demo):
@@ -285,12 +371,10 @@ def test_rerun_deletes_the_filler_an_earlier_demo_generated_and_nothing_else(dem
     assert Item.objects.filter(pk=editors.pk).exists()
     assert Company.objects.filter(pk=lookalike_company.pk).exists()
     lines = out.getvalue().splitlines()
-    assert f"Article: 0 created, 0 updated, {kinds['article']} unchanged, 1 deleted" in lines
-    assert (
-        f"CompanyResponse: 0 created, 0 updated, {kinds['response']} unchanged, 1 deleted"
-    ) in lines
+    assert f"Article: 0 created, {kinds['article']} skipped, 1 deleted" in lines
+    assert f"CompanyResponse: 0 created, {kinds['response']} skipped, 1 deleted" in lines
     companies = len(data["companies"])
-    assert f"Company: 0 created, 0 updated, {companies} unchanged, 1 deleted" in lines
+    assert f"Company: 0 created, {companies} skipped, 1 deleted" in lines
     assert "3 deleted (generated by an earlier demo)." in out.getvalue()
 
 

@@ -1,7 +1,8 @@
 """`make run` calls this so a fresh local site can be administered at once.
 
 If no superuser exists, it creates "admin" with a random password and prints the user name
-and password once; otherwise it says an administrator exists and prints no password.
+and password once; otherwise it says which administrator exists, prints no password, and
+says how to set a new one (Django's `changepassword`).
 """
 
 import secrets
@@ -17,8 +18,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         User = get_user_model()
-        if User.objects.filter(is_superuser=True).exists():
-            self.stdout.write("An administrator account already exists; no password changed.")
+        superuser = User.objects.filter(is_superuser=True).order_by("pk").first()
+        if superuser is not None:
+            name = superuser.get_username()
+            self.stdout.write(
+                f"An administrator account already exists ({name}); no password changed. "
+                f"To set a new one: .venv/bin/python manage.py changepassword {name}"
+            )
             return
         username = USERNAME
         if User.objects.filter(**{User.USERNAME_FIELD: username}).exists():
