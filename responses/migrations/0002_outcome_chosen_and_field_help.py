@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("companies", "0002_field_help"),
+        ("companies", "0003_field_help"),
         ("responses", "0001_initial"),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("companies", "0002_field_help"),
+        ("companies", "0003_field_help"),
         ("stories", "0009_topic_featured_items"),
     ]
 
