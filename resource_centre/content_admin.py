@@ -21,7 +21,7 @@ from django.contrib.admin import widgets
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters, get_content_type_for_model
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Q
 from django.forms.models import InlineForeignKeyField
@@ -140,8 +140,11 @@ def check_publication(form, user) -> None:
         publishing = (status == Status.PUBLISHED) != (before == Status.PUBLISHED)
         rescheduling = (
             before == Status.PUBLISHED
-            and "published_at" in cleaned
-            and cleaned["published_at"] != instance.published_at
+            and cleaned.get("published_at") is not None
+            # To the second, as forms show it (an inline row's field says "changed" when the
+            # stored value only had microseconds more).
+            and cleaned["published_at"].replace(microsecond=0)
+            != instance.published_at.replace(microsecond=0)
         )
         if publishing or rescheduling:
             field = "status" if "status" in form.fields else None
@@ -149,12 +152,15 @@ def check_publication(form, user) -> None:
             return
     if status != Status.PUBLISHED:
         return
+    # Publishing, or emptying a required relation of published content; published content
+    # that already lacked one (older than the rule) can still be edited.
     values = {}
     for name in model.REQUIRED_TO_PUBLISH:
         if name in form.fields:
-            if name in cleaned:  # otherwise the field has an error of its own already
-                values[name] = cleaned[name]
-        else:
+            had = bool(form.get_initial_for_field(form.fields[name], name))
+            if name in cleaned and (before != Status.PUBLISHED or had):
+                values[name] = cleaned[name]  # (absent: the field has an error of its own)
+        elif before != Status.PUBLISHED:
             values[name] = instance.pk is not None and getattr(instance, name).exists()
     for name, reason in missing_for_publication(model, values).items():
         field = name if name in form.fields else None
@@ -608,8 +614,22 @@ class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
     def has_publish_permission(self, request, obj=None) -> bool:
         return can_publish(request.user, self.model)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("review_requested_by")
+    def get_list_select_related(self, request):
+        """Django's choice, and the user who asked for a review (the status column)."""
+        related = super().get_list_select_related(request)
+        if related is True:
+            return True
+        if related is False:  # Django would join the foreign keys the list shows
+            related = [
+                name for name in self.get_list_display(request) if self._is_foreign_key(name)
+            ]
+        return (*related, "review_requested_by")
+
+    def _is_foreign_key(self, name) -> bool:
+        try:
+            return isinstance(name, str) and self.opts.get_field(name).many_to_one
+        except FieldDoesNotExist:
+            return False
 
     @admin.display(description=_("status"), ordering="status")
     def state(self, obj):
