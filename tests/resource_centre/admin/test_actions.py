@@ -77,7 +77,9 @@ def test_publish_action_leaves_published_dates_alone(publisher_client):
 def test_unpublish_action_turns_published_stories_into_drafts(publisher_client):
     stories = StoryFactory.create_batch(3)
 
-    response = run_action(publisher_client, "/admin/stories/story/", "unpublish_selected", stories[:2])
+    response = run_action(
+        publisher_client, "/admin/stories/story/", "unpublish_selected", stories[:2]
+    )
 
     assert "2 turned back into drafts." in response.content.decode()
     assert list(Story.objects.drafts().order_by("pk")) == stories[:2]
