@@ -9,7 +9,11 @@ from django_countries.fields import CountryField
 
 from companies.names import OTHER, initial_of, initial_pattern, word_pattern
 from resource_centre.i18n import localized
-from resource_centre.publishing import Publishable, PublishableQuerySet
+from resource_centre.publishing import (
+    PUBLISHABLE_PERMISSIONS,
+    Publishable,
+    PublishableQuerySet,
+)
 from resource_centre.safe_urls import SafeURLField
 
 
@@ -214,6 +218,7 @@ class Company(Publishable):
     class Meta:
         verbose_name = _("company")
         verbose_name_plural = _("companies")
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["name"], name="company_name")]
 

@@ -1,9 +1,12 @@
 """What every content admin shares: translated fields in language tabs, a translation
-status column and "missing French" filters, publish/unpublish actions that need the change
-permission, a link to the public page that says "Preview" while the content is not
-public (the public pages show drafts to staff with a preview banner), edit conflicts
-caught before a save from a stale form reverts someone else's changes, and the revision
-history (resource_centre/history.py: every version, compare, restore, recover deleted).
+status column and "missing French" filters, the review workflow (a "submit for review"
+action that needs the change permission; publish/unpublish actions, and publishing,
+scheduling or unpublishing in a form, that need the publish permission; publishing refused
+to content lacking what it needs, such as an item's topics), a link to the public page
+that says "Preview" while the content is not public (the public pages show drafts to staff
+with a preview banner), edit conflicts caught before a save from a stale form reverts
+someone else's changes, and the revision history (resource_centre/history.py: every
+version, compare, restore, recover deleted).
 """
 
 import datetime as dt
@@ -17,7 +20,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters, get_content_type_for_model
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Q
 from django.forms.models import InlineForeignKeyField
@@ -33,9 +37,13 @@ from resource_centre.history import HistoryAdmin, note, record_baselines
 from resource_centre.i18n import LANGUAGE_CODES, column, languages_with
 from resource_centre.publishing import (
     STATE_LABELS,
+    Publishable,
     Status,
+    missing_for_publication,
     publication_state,
     publish,
+    publishable_now,
+    submit_for_review,
     unpublish,
 )
 
@@ -94,11 +102,103 @@ class PublicationStateFilter(admin.SimpleListFilter):
             return queryset
         if value == "draft":
             return queryset.drafts()
+        if value == "review":
+            return queryset.awaiting_review()
         if value == "scheduled":
             return queryset.scheduled()
         if value == "published":
             return queryset.published()
         raise IncorrectLookupParameters(f"Unknown status {value!r}")
+
+
+def can_publish(user, model) -> bool:
+    """May `user` publish, schedule and unpublish `model`'s content: its "publish"
+    permission (`publish_article`, ...; superusers have every permission)."""
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.{get_permission_codename('publish', opts)}")
+
+
+PUBLISH_REFUSED = _(
+    "Only Publishers can publish, schedule or unpublish. Choose “Ready for review”, save, and "
+    "a publisher will publish it."
+)
+EDITOR_STATUS_HELP = _(
+    "Choose “Ready for review” when it is ready: a publisher publishes it (Publishers publish, "
+    "schedule and unpublish)."
+)
+
+
+def check_publication(form, user) -> None:
+    """Called by a content form's clean(), before anything is saved (`form.instance` is
+    still as stored): refuses publishing, scheduling and unpublishing without the publish
+    permission, and publishing what lacks what publishing needs (`REQUIRED_TO_PUBLISH`:
+    the error names the field, such as an item's topics)."""
+    model, instance, cleaned = form._meta.model, form.instance, form.cleaned_data
+    before = instance.status if instance.pk else None
+    status = cleaned.get("status", instance.status)
+    if not can_publish(user, model):
+        publishing = (status == Status.PUBLISHED) != (before == Status.PUBLISHED)
+        rescheduling = (
+            before == Status.PUBLISHED
+            and cleaned.get("published_at") is not None
+            # To the second, as forms show it (an inline row's field says "changed" when the
+            # stored value only had microseconds more).
+            and cleaned["published_at"].replace(microsecond=0)
+            != instance.published_at.replace(microsecond=0)
+        )
+        if publishing or rescheduling:
+            field = "status" if "status" in form.fields else None
+            form.add_error(field, ValidationError(PUBLISH_REFUSED, code="publish_permission"))
+            return
+    if status != Status.PUBLISHED:
+        return
+    # Publishing, or emptying a required relation of published content; published content
+    # that already lacked one (older than the rule) can still be edited.
+    values = {}
+    for name in model.REQUIRED_TO_PUBLISH:
+        if name in form.fields:
+            had = bool(form.get_initial_for_field(form.fields[name], name))
+            if name in cleaned and (before != Status.PUBLISHED or had):
+                values[name] = cleaned[name]  # (absent: the field has an error of its own)
+        elif before != Status.PUBLISHED:
+            values[name] = instance.pk is not None and getattr(instance, name).exists()
+    for name, reason in missing_for_publication(model, values).items():
+        field = name if name in form.fields else None
+        form.add_error(field, ValidationError(reason, code="required_to_publish"))
+
+
+def publication_form(form_class, user):
+    """`form_class` checking `check_publication()`; for a user who may not publish, the
+    status offers draft and "ready for review" only (unless the content is published
+    already: then changing it is refused with a message)."""
+    publisher = can_publish(user, form_class._meta.model)
+
+    class PublicationForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            field = self.fields.get("status")
+            if field is None or publisher or self.instance.status == Status.PUBLISHED:
+                return
+            field.widget.choices = [
+                (value, label) for value, label in field.choices if value != Status.PUBLISHED
+            ]
+            field.help_text = EDITOR_STATUS_HELP
+
+        def clean(self):
+            cleaned_data = super().clean()
+            check_publication(self, user)
+            return cleaned_data
+
+    PublicationForm.__name__ = form_class.__name__
+    return PublicationForm
+
+
+def keep_review_requests(objects, user) -> None:
+    """Before saving: who asked for a review and when, on each publishable object."""
+    now = timezone.now()
+    for obj in objects:
+        if isinstance(obj, Publishable):
+            obj.keep_review_request(user, now)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -502,20 +602,105 @@ class VocabularyAdmin(HistoryAdmin, TranslatedAdmin):
 
 
 class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
-    """Publishable, translated content: status column and filter, bulk publish and
-    unpublish (change permission required, a version of each object changed), "view on
-    site" / "preview" links, edit conflicts refused (a save from a stale form never reverts
-    someone else's changes), and the revision history."""
+    """Publishable, translated content: status column and filter, the review workflow
+    (submit for review with the change permission; publish, schedule and unpublish, in the
+    form or in bulk, with the publish permission; each bulk change a version of each object
+    changed), "view on site" / "preview" links, edit conflicts refused (a save from a stale
+    form never reverts someone else's changes), and the revision history."""
 
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["submit_for_review_selected", "publish_selected", "unpublish_selected"]
     save_on_top = True
+
+    def has_publish_permission(self, request, obj=None) -> bool:
+        return can_publish(request.user, self.model)
+
+    def get_list_select_related(self, request):
+        """Django's choice, and the user who asked for a review (the status column)."""
+        related = super().get_list_select_related(request)
+        if related is True:
+            return True
+        if related is False:  # Django would join the foreign keys the list shows
+            related = [
+                name for name in self.get_list_display(request) if self._is_foreign_key(name)
+            ]
+        return (*related, "review_requested_by")
+
+    def _is_foreign_key(self, name) -> bool:
+        try:
+            return isinstance(name, str) and self.opts.get_field(name).many_to_one
+        except FieldDoesNotExist:
+            return False
 
     @admin.display(description=_("status"), ordering="status")
     def state(self, obj):
         state = publication_state(obj)
-        return format_html(
+        label = format_html(
             '<span class="rc-state rc-state--{}">{}</span>', state, STATE_LABELS[state]
         )
+        if state != "review":
+            return label
+        return format_html('{} <span class="rc-review-request">{}</span>', label, self.asked(obj))
+
+    @admin.display(description=_("review requested"))
+    def review_request(self, obj):
+        """Who asked for a review and when, while the content waits for one."""
+        if obj is None or obj.status != Status.REVIEW:
+            return "-"
+        return self.asked(obj)
+
+    def asked(self, obj) -> str:
+        """ "by Ana, 2 Dec 2026, 09:15" (no query: the list joins the user)."""
+        user = obj.review_requested_by
+        when = (
+            formats.localize(timezone.localtime(obj.review_requested_at))
+            if obj.review_requested_at
+            else ""
+        )
+        if user is None:
+            return when
+        name = user.get_full_name() or user.get_username()
+        return _("by %(user)s, %(time)s") % {"user": name, "time": when}
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "review_request"]
+        if (
+            obj is not None
+            and obj.status == Status.PUBLISHED
+            and not self.has_publish_permission(request, obj)
+        ):
+            # Published or scheduled: only a publisher may change its status or date.
+            fields += ["status", "published_at"]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        return self.with_review_request(super().get_fieldsets(request, obj))
+
+    @staticmethod
+    def with_review_request(fieldsets):
+        """`fieldsets` with "review requested" after the status (copies, never the class's
+        own lists)."""
+        patched = []
+        for name, options in fieldsets:
+            fields = list(options.get("fields", ()))
+            if "status" in fields and "review_request" not in fields:
+                fields.insert(fields.index("status") + 1, "review_request")
+                options = {**options, "fields": fields}
+            patched.append((name, options))
+        return patched
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        return publication_form(form_class, request.user)
+
+    def save_model(self, request, obj, form, change):
+        keep_review_requests([obj], request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        keep_review_requests(
+            [row.instance for row in formset.forms if row.has_changed()], request.user
+        )
+        super().save_formset(request, form, formset, change)
 
     @admin.display(description=_("on the site"))
     def site_link(self, obj):
@@ -553,13 +738,43 @@ class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
             self.record_changes(request, changed, comment_for)
         return result
 
-    @admin.action(description=_("Publish selected %(verbose_name_plural)s"), permissions=["change"])
+    @admin.action(
+        description=_("Submit selected %(verbose_name_plural)s for review"),
+        permissions=["change"],
+    )
+    def submit_for_review_selected(self, request, queryset):
+        count = self._versioned(
+            request,
+            lambda selected: submit_for_review(selected, request.user),
+            queryset,
+            queryset.filter(status=Status.DRAFT),
+            lambda obj: note("submitted"),
+        )
+        if count:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d submitted for review.", "%(count)d submitted for review.", count
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, _("Nothing to submit: only drafts can be submitted for review.")
+            )
+
+    @admin.action(
+        description=_("Publish selected %(verbose_name_plural)s"), permissions=["publish"]
+    )
     def publish_selected(self, request, queryset):
+        waiting = queryset.filter(status__in=[Status.DRAFT, Status.REVIEW])
+        refused = list(waiting.filter(pk__in=queryset.unpublishable().values("pk")))
         published, scheduled = self._versioned(
             request,
             publish,
             queryset,
-            queryset.filter(status=Status.DRAFT),
+            publishable_now(queryset),
             lambda obj: note("scheduled" if obj.is_scheduled else "published"),
         )
         if published:
@@ -580,11 +795,27 @@ class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
                 % {"count": scheduled},
                 messages.SUCCESS,
             )
-        if not published and not scheduled:
+        if refused:
+            reasons = " ".join(str(reason) for reason in self.model.REQUIRED_TO_PUBLISH.values())
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d not published: %(names)s. %(reasons)s",
+                    "%(count)d not published: %(names)s. %(reasons)s",
+                    len(refused),
+                )
+                % {
+                    "count": len(refused),
+                    "names": ", ".join(f"“{obj}”" for obj in refused),
+                    "reasons": reasons,
+                },
+                messages.WARNING,
+            )
+        elif not published and not scheduled:
             self.message_user(request, _("Nothing to publish: all were already published."))
 
     @admin.action(
-        description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["change"]
+        description=_("Unpublish selected %(verbose_name_plural)s"), permissions=["publish"]
     )
     def unpublish_selected(self, request, queryset):
         count = self._versioned(
@@ -607,9 +838,17 @@ class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
 
 
 class TranslatedStackedInline(TranslationStackedInline):
-    """An inline whose translated fields get the same language tabs."""
+    """An inline whose translated fields get the same language tabs; rows of publishable
+    content are held to the same publication rules as their own change form (the parent's
+    ContentAdmin records who asked for a review)."""
 
     formfield_overrides = URL_OVERRIDES
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if issubclass(self.model, Publishable):
+            formset.form = publication_form(formset.form, request.user)
+        return formset
 
     class Media:
         js = TAB_MEDIA_JS

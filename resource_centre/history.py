@@ -186,6 +186,7 @@ COMMENTS = {
     "published": _("Published (bulk action)."),
     "scheduled": _("Scheduled for publication (bulk action)."),
     "unpublished": _("Unpublished (bulk action)."),
+    "submitted": _("Submitted for review (bulk action)."),
     "deleted": _("Deleted."),
     "restored": _("Restored the version of %(date)s."),
     "recovered": _("Recovered after deletion (the version of %(date)s)."),

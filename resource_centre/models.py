@@ -7,7 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from resource_centre.i18n import LANGUAGE_CODES
-from resource_centre.publishing import Publishable, PublishableQuerySet
+from resource_centre.publishing import (
+    PUBLISHABLE_PERMISSIONS,
+    Publishable,
+    PublishableQuerySet,
+)
 from resource_centre.richtext import RichTextField
 from resource_centre.safe_urls import SafeURLField
 
@@ -52,6 +56,7 @@ class SiteMessage(Publishable):
     class Meta:
         verbose_name = _("site message")
         verbose_name_plural = _("site messages")
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["-published_at", "-id"]
 
     def __str__(self):
@@ -89,6 +94,7 @@ class Page(Publishable):
     class Meta:
         verbose_name = _("site page")
         verbose_name_plural = _("site pages")
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["slug"]
 
     def __str__(self):

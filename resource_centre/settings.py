@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",  # the job queue; `manage.py run_huey` is a consumer
     "jobs",  # the background-job engine (jobs/): retries, failed jobs, schedules run once
     "resource_centre",
+    "desk",  # the editors' desk on the admin index (above every app in the import order)
     "companies",
     "stories",
     "responses",

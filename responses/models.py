@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from resource_centre.i18n import LocalizedText, localized
+from resource_centre.publishing import PUBLISHABLE_PERMISSIONS
 from resource_centre.safe_urls import SafeURLField
 from stories.models import Item, ItemQuerySet, Kind, Story
 
@@ -166,6 +167,7 @@ class CompanyResponse(Item):
     class Meta:
         verbose_name = _("company response")
         verbose_name_plural = _("company responses")
+        default_permissions = PUBLISHABLE_PERMISSIONS
         constraints = [
             models.CheckConstraint(
                 condition=Q(responded_on__isnull=True)

@@ -78,7 +78,7 @@ class ItemContentAdmin(ContentAdmin):
         )
 
     def get_fieldsets(self, request, obj=None):
-        return self._patch_fieldsets(
+        fieldsets = self._patch_fieldsets(
             [
                 (None, {"fields": ["title", "slug", "summary", "body"]}),
                 (_("Image"), {"fields": ["lead_image", "image_alt", "image_credit"]}),
@@ -94,6 +94,7 @@ class ItemContentAdmin(ContentAdmin):
                 ),
             ]
         )
+        return self.with_review_request(fieldsets)
 
 
 # Our translatable `Tag` replaces taggit's own model, which nothing uses: hide its admin.
@@ -146,6 +147,10 @@ class TagAdmin(VocabularyAdmin):
 class ItemAdmin(ItemContentAdmin):
     """Every kind of item in one list. Adding is done per kind; opening a row goes to the
     admin of the item's own kind."""
+
+    #: The list's name on the admin index (desk/templatetags/desk.py): the model stays
+    #: "item", so "Recover deleted items" and "Select item to change" still read well.
+    index_label = _("All content")
 
     list_display = ("title", "kind", "state", "published_at", "translation_status", "site_link")
 

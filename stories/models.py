@@ -32,7 +32,11 @@ from resource_centre.i18n import (
     languages_with,
     localized,
 )
-from resource_centre.publishing import Publishable, PublishableQuerySet
+from resource_centre.publishing import (
+    PUBLISHABLE_PERMISSIONS,
+    Publishable,
+    PublishableQuerySet,
+)
 from resource_centre.richtext import RichTextField
 from resource_centre.safe_urls import SafeURLField
 from stories.images import LeadImageField, register_sources, validate_image_alt
@@ -242,6 +246,7 @@ class Topic(Publishable):
     class Meta:
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["position", "title"]
         constraints = [
             models.CheckConstraint(
@@ -445,6 +450,14 @@ class Item(Publishable):
     #: kind's field it holds: declared, so that a download reads them for thousands of
     #: items in one query (`export_fields()` answers for one).
     EXPORT_FIELDS: dict[str, str] = {}
+    #: An item on no topic is on no topic page: publishing needs one (drafts and items
+    #: awaiting review may have none).
+    REQUIRED_TO_PUBLISH = {
+        "topics": _(
+            "Choose at least one topic before publishing: an item with no topic appears on "
+            "no topic page. A draft or an item ready for review may have none."
+        )
+    }
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, editable=False)
     title = models.CharField(
@@ -549,6 +562,7 @@ class Item(Publishable):
     class Meta:
         verbose_name = _("item")
         verbose_name_plural = _("items")
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["-published_at", "-id"]
         get_latest_by = ["published_at", "id"]
         indexes = [
@@ -737,6 +751,7 @@ class Article(Item):
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        default_permissions = PUBLISHABLE_PERMISSIONS
 
     def byline_parts(self, language=None):
         """ "Stephanie Kirchgaessner & Jennifer Rankin", "The Guardian"."""
@@ -782,6 +797,7 @@ class Story(Item):
     class Meta:
         verbose_name = _("story")
         verbose_name_plural = _("stories")
+        default_permissions = PUBLISHABLE_PERMISSIONS
 
 
 class Opinion(Item):
@@ -821,6 +837,7 @@ class Opinion(Item):
     class Meta:
         verbose_name = _("opinion")
         verbose_name_plural = _("opinions")
+        default_permissions = PUBLISHABLE_PERMISSIONS
 
     def byline_parts(self, language=None):
         """ "Sarina Phu", "Research & Program Associate", "Global Network Initiative"."""
@@ -852,6 +869,7 @@ class Statement(Item):
     class Meta:
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
+        default_permissions = PUBLISHABLE_PERMISSIONS
 
 
 class Signatory(models.Model):

@@ -9,6 +9,8 @@ from django.db.migrations.loader import MigrationLoader
 
 EDITORS = "Editors"
 EDITORS_MIGRATION = ("resource_centre", "0002_editors_group")
+PUBLISHERS = "Publishers"
+PUBLISHERS_MIGRATION = ("resource_centre", "0009_publishers_group")
 
 
 @pytest.fixture
@@ -30,6 +32,16 @@ def get_editors_group():
     return group
 
 
+def get_publishers_group():
+    """The Publishers group made by resource_centre's data migration (made again after a
+    transactional test emptied the tables, as `get_editors_group()` does)."""
+    group = Group.objects.filter(name=PUBLISHERS).first()
+    if group is None:
+        run_publishers_migration()
+        group = Group.objects.get(name=PUBLISHERS)
+    return group
+
+
 def make_editor(username="editor", password="a-long-editor-password"):
     """A member of the Editors group: staff, not superuser."""
     user = User.objects.create_user(username, f"{username}@example.org", password)
@@ -39,12 +51,29 @@ def make_editor(username="editor", password="a-long-editor-password"):
     return user
 
 
-def run_editors_migration():
-    """Run the data migration's function on the models as they were at that migration."""
-    module = importlib.import_module(f"{EDITORS_MIGRATION[0]}.migrations.{EDITORS_MIGRATION[1]}")
-    state = MigrationLoader(connection).project_state(EDITORS_MIGRATION)
+def make_publisher(username="publisher", password="a-long-publisher-password"):
+    """A member of the Publishers group only: staff, not superuser."""
+    user = User.objects.create_user(username, f"{username}@example.org", password)
+    user.is_staff = True
+    user.save()
+    user.groups.add(get_publishers_group())
+    return user
+
+
+def _run_group_migration(migration, function):
+    """Run a data migration's function on the models as they were at that migration."""
+    module = importlib.import_module(f"{migration[0]}.migrations.{migration[1]}")
+    state = MigrationLoader(connection).project_state(migration)
     # The function only reads the connection from its schema editor argument.
-    module.create_editors_group(state.apps, SimpleNamespace(connection=connection))
+    getattr(module, function)(state.apps, SimpleNamespace(connection=connection))
+
+
+def run_editors_migration():
+    _run_group_migration(EDITORS_MIGRATION, "create_editors_group")
+
+
+def run_publishers_migration():
+    _run_group_migration(PUBLISHERS_MIGRATION, "create_publishers_group")
 
 
 @pytest.fixture
@@ -55,6 +84,17 @@ def editor(editors_group):
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def publisher(db):
+    return make_publisher()
+
+
+@pytest.fixture
+def publisher_client(client, publisher):
+    client.force_login(publisher)
     return client
 
 

@@ -20,7 +20,7 @@ from responses.models import CompanyResponse
 from stories.models import Article, Opinion, Signatory, Statement, Story, Topic
 from tests import factories as f
 from tests.html import parse, text
-from tests.resource_centre.admin.conftest import make_editor
+from tests.resource_centre.admin.conftest import make_editor, make_publisher
 
 pytestmark = pytest.mark.django_db
 
@@ -202,8 +202,11 @@ def test_a_save_that_changed_nothing_the_page_shows_blocks_no_one(first, second)
     assert Story.objects.get(pk=story.pk).title_en == "New title"
 
 
-def test_a_bulk_publish_meanwhile_is_listed_and_kept(second, admin_client):
-    story = f.StoryFactory(status="draft")
+def test_a_bulk_publish_meanwhile_is_listed_and_kept(admin_client):
+    # A publisher's form (an editor's shows a published story's status read-only).
+    second = Client()
+    second.force_login(make_publisher("bruno", "a-long-password-for-bruno"))
+    story = f.StoryFactory(status="draft", topics=[f.TopicFactory()])
     url = change_url(story)
     stale = page_data(second.get(url))
     admin_client.post(
