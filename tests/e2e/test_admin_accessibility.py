@@ -48,9 +48,13 @@ def log_in(page, username, password):
     page.wait_for_url("**/admin/")
 
 
-@pytest.mark.parametrize("language", ["en", "ar"])
-def test_admin_pages_have_no_serious_or_critical_axe_violation(
-    web, live_server, content, admin_user, language
+#: Every rich-text editor on the page has started (they are modules, run after the load).
+EDITORS_STARTED = """() => Array.from(document.querySelectorAll(".prose-editor"))
+  .every(editor => editor.querySelector("[contenteditable]"))"""
+
+
+def test_admin_pages_have_no_serious_or_critical_axe_violation_in_english_and_arabic(
+    web, live_server, content, admin_user
 ):
     from tests import factories as f
 
@@ -62,16 +66,44 @@ def test_admin_pages_have_no_serious_or_critical_axe_violation(
     assert reverse("admin:stories_article_add") in paths
     assert reverse("admin:stories_article_change", args=[content.article.pk]) in paths
 
-    web.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": live_server.url}]
-    )
     log_in(web, admin_user.username, "password")
     problems = []
-    for path in paths:
-        response = web.goto(path)
-        assert response.status == 200, f"{path} answered {response.status}"
-        assert web.locator("html").get_attribute("lang") == language, path
-        # The rich-text editors start after the page has loaded.
-        web.wait_for_load_state("networkidle")
-        problems += [f"{path}: {line}" for line in blocking_violations(web)]
+    for language in ("en", "ar"):
+        # The admin has no language prefix: LocaleMiddleware reads this cookie.
+        web.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        for path in paths:
+            response = web.goto(path)
+            assert response.status == 200, f"{path} answered {response.status}"
+            assert web.locator("html").get_attribute("lang") == language, path
+            web.wait_for_function(EDITORS_STARTED)
+            problems += [f"{language} {path}: {line}" for line in blocking_violations(web)]
     assert not problems, "axe-core found serious/critical violations:\n" + "\n".join(problems)
+
+
+#: How many lines each title of a change list takes (one box per line of its link).
+TITLE_LINES = """() => Array.from(document.querySelectorAll("#result_list .field-title a"))
+  .map(link => link.getClientRects().length)"""
+
+
+def test_all_content_titles_take_at_most_three_lines_at_1280_px(web, admin_user):
+    from tests import factories as f
+
+    long_title = (
+        "Rights groups question a telecom operator over a regional internet shutdown "
+        "ordered during the protests"
+    )
+    for _ in range(3):
+        f.ArticleFactory(title=long_title, **{f"title_{code}": "…" for code in ("fr", "ar", "ja")})
+    f.StoryFactory(title="Operator restores mobile data")
+    log_in(web, admin_user.username, "password")
+
+    web.goto(reverse("admin:stories_item_changelist"))
+    assert web.viewport_size["width"] == 1280
+    # The navigation and the filters beside the list, as editors have them.
+    assert web.locator("#nav-sidebar").is_visible()
+    assert web.locator("#changelist-filter").is_visible()
+    lines = web.evaluate(TITLE_LINES)
+    assert len(lines) == 4
+    assert max(lines) <= 3, lines

@@ -152,9 +152,7 @@ def test_editor_says_their_languages_and_writes_a_bilingual_article_with_one_swi
     expect(switch(web).get_by_role("radio", name="English")).to_be_checked()
 
 
-def test_with_the_admin_in_french_the_switch_names_languages_in_french(
-    web, live_server, content
-):
+def test_with_the_admin_in_french_the_switch_names_languages_in_french(web, live_server, content):
     """The admin's language comes from the `django_language` cookie (the admin has no
     language prefix); the switch's names come from Django's own French catalogue."""
     editor = make_editor(password=PASSWORD)
