@@ -1,4 +1,5 @@
-"""What every content admin shares: translated fields in language tabs, a translation
+"""What every content admin shares: translated fields under one language switch per form
+(resource_centre/admin_languages.py), labelled date and time inputs, a translation
 status column and "missing French" filters, publish/unpublish actions that need the change
 permission, a link to the public page that says "Preview" while the content is not
 public (the public pages show drafts to staff with a preview banner), edit conflicts
@@ -469,7 +470,7 @@ class EditConflictAdminMixin:
 
 
 class LanguageSwitchMixin:
-    """Marks each translated field's input with its language (`lang`, `dir`, and
+    """Marks each translated field's input with its language (`lang`, `dir` and
     `data-language`, which the language switch reads), for a model admin or an inline."""
 
     formfield_overrides = FORMFIELD_OVERRIDES
@@ -478,9 +479,10 @@ class LanguageSwitchMixin:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and isinstance(db_field, TranslationField):
             code = db_field.language
-            field.widget.attrs.update({"lang": code, "data-language": code})
-            if is_rtl(code):
-                field.widget.attrs["dir"] = "rtl"
+            # Its own direction, whatever the admin's: English reads left to right in the
+            # Arabic admin too.
+            direction = "rtl" if is_rtl(code) else "ltr"
+            field.widget.attrs.update({"lang": code, "dir": direction, "data-language": code})
         return field
 
     @property

@@ -79,6 +79,12 @@ def test_admin_pages_have_no_serious_or_critical_axe_violation_in_english_and_ar
             assert web.locator("html").get_attribute("lang") == language, path
             web.wait_for_function(EDITORS_STARTED)
             problems += [f"{language} {path}: {line}" for line in blocking_violations(web)]
+    # In the right-to-left admin, each language's fields keep their own direction.
+    web.goto(reverse("admin:stories_article_change", args=[content.article.pk]))
+    web.wait_for_function(EDITORS_STARTED)
+    for name, direction in [("title_en", "ltr"), ("body_en", "ltr"), ("body_ar", "rtl")]:
+        field = web.locator(f".form-row:has([name={name}]) :is(input, [contenteditable])")
+        assert field.evaluate("e => getComputedStyle(e).direction") == direction, name
     assert not problems, "axe-core found serious/critical violations:\n" + "\n".join(problems)
 
 

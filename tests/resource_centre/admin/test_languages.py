@@ -61,6 +61,7 @@ def test_translated_inputs_carry_their_language_and_direction(editor_client):
 
     title_fr = re.search(r'<input[^>]*name="title_fr"[^>]*>', html).group(0)
     assert 'lang="fr"' in title_fr and 'data-language="fr"' in title_fr
+    assert 'dir="ltr"' in title_fr  # in the Arabic admin too
     body_ar = re.search(r'<textarea[^>]*name="body_ar"[^>]*>', html).group(0)
     assert 'lang="ar"' in body_ar and 'dir="rtl"' in body_ar
     slug = re.search(r'<input[^>]*name="slug"[^>]*>', html).group(0)
