@@ -1,12 +1,13 @@
-"""What every content admin shares: translated fields in language tabs, a translation
-status column and "missing French" filters, the review workflow (a "submit for review"
-action that needs the change permission; publish/unpublish actions, and publishing,
-scheduling or unpublishing in a form, that need the publish permission; publishing refused
-to content lacking what it needs, such as an item's topics), a link to the public page
-that says "Preview" while the content is not public (the public pages show drafts to staff
-with a preview banner), edit conflicts caught before a save from a stale form reverts
-someone else's changes, and the revision history (resource_centre/history.py: every
-version, compare, restore, recover deleted).
+"""What every content admin shares: translated fields under one language switch per form
+(resource_centre/admin_languages.py), labelled date and time inputs, a translation status
+column and "missing French" filters, the review workflow (a "submit for review" action that
+needs the change permission; publish/unpublish actions, and publishing, scheduling or
+unpublishing in a form, that need the publish permission; publishing refused to content
+lacking what it needs, such as an item's topics), a link to the public page that says
+"Preview" while the content is not public (the public pages show drafts to staff with a
+preview banner), edit conflicts caught before a save from a stale form reverts someone
+else's changes, and the revision history (resource_centre/history.py: every version,
+compare, restore, recover deleted).
 """
 
 import datetime as dt
@@ -29,12 +30,14 @@ from django.urls import NoReverseMatch
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+from modeltranslation.fields import TranslationField
 
+from resource_centre.admin_languages import LanguageSwitch, language_name
 from resource_centre.history import HistoryAdmin, note, record_baselines
-from resource_centre.i18n import LANGUAGE_CODES, column, languages_with
+from resource_centre.i18n import LANGUAGE_CODES, column, is_rtl, languages_with
 from resource_centre.publishing import (
     STATE_LABELS,
     Publishable,
@@ -47,29 +50,22 @@ from resource_centre.publishing import (
     unpublish,
 )
 
-# modeltranslation's tabs need jQuery UI's tabs widget: served from our own static files
-# (unmodified jQuery UI sources, see the README beside them), never from a CDN.
-JQUERY_UI = "resource_centre/vendor/jquery-ui-1.14.2"
-TAB_MEDIA_JS = (
-    "admin/js/jquery.init.js",
-    "modeltranslation/js/force_jquery.js",
-    f"{JQUERY_UI}/version.js",
-    f"{JQUERY_UI}/widget.js",
-    f"{JQUERY_UI}/keycode.js",
-    f"{JQUERY_UI}/unique-id.js",
-    f"{JQUERY_UI}/widgets/tabs.js",
-    "modeltranslation/js/tabbed_translation_fields.js",
-)
-TAB_MEDIA_CSS = {"all": ("modeltranslation/css/tabbed_translation_fields.css",)}
+# One language switch for the whole form (resource_centre/admin_languages.py), replacing
+# modeltranslation's row of tabs per field; without JavaScript every language stays shown.
+LANGUAGE_SWITCH_MEDIA = forms.Media(js=["resource_centre/admin/language_switch.js"])
+
+
+class LabelledSplitDateTime(widgets.AdminSplitDateTime):
+    """The admin's date and time inputs, each with a label of its own ("Date:", "Time:"),
+    which Django's own widget shows as text beside them."""
+
+    template_name = "resource_centre/widgets/split_datetime.html"
 
 
 # Addresses typed without a scheme are taken as https (Django 6's default).
 URL_OVERRIDES = {models.URLField: {"widget": widgets.AdminURLFieldWidget, "assume_scheme": "https"}}
-
-
-def language_name(code: str) -> str:
-    """The language's name in the admin's own language ("French", "Simplified Chinese")."""
-    return get_language_info(code)["name_translated"]
+#: The form fields every content admin and inline shares.
+FORMFIELD_OVERRIDES = {**URL_OVERRIDES, models.DateTimeField: {"widget": LabelledSplitDateTime}}
 
 
 def localized_fields(*fields: str) -> list[str]:
@@ -573,17 +569,38 @@ class EditConflictAdminMixin:
 # ---------------------------------------------------------------------------------------------
 
 
-class TranslatedAdmin(TranslationAdmin):
-    """Translated fields in language tabs; the status column and filters read
+class LanguageSwitchMixin:
+    """Marks each translated field's input with its language (`lang`, `dir` and
+    `data-language`, which the language switch reads), for a model admin or an inline."""
+
+    formfield_overrides = FORMFIELD_OVERRIDES
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(db_field, TranslationField):
+            code = db_field.language
+            # Its own direction, whatever the admin's: English reads left to right in the
+            # Arabic admin too.
+            direction = "rtl" if is_rtl(code) else "ltr"
+            field.widget.attrs.update({"lang": code, "dir": direction, "data-language": code})
+        return field
+
+    @property
+    def media(self):
+        return super().media + LANGUAGE_SWITCH_MEDIA
+
+
+class TranslatedAdmin(LanguageSwitchMixin, TranslationAdmin):
+    """Translated fields under one language switch; the status column and filters read
     `translation_field` (the field whose presence means "translated")."""
 
     translation_field = "title"
     list_per_page = 50
-    formfield_overrides = URL_OVERRIDES
+    change_form_template = "admin/translated_change_form.html"
 
-    class Media:
-        js = TAB_MEDIA_JS
-        css = TAB_MEDIA_CSS
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["language_switch"] = LanguageSwitch.for_user(request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("translations"))
     def translation_status(self, obj):
@@ -837,19 +854,13 @@ class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
         )
 
 
-class TranslatedStackedInline(TranslationStackedInline):
-    """An inline whose translated fields get the same language tabs; rows of publishable
-    content are held to the same publication rules as their own change form (the parent's
-    ContentAdmin records who asked for a review)."""
-
-    formfield_overrides = URL_OVERRIDES
+class TranslatedStackedInline(LanguageSwitchMixin, TranslationStackedInline):
+    """An inline whose translated fields follow the form's language switch; rows of
+    publishable content are held to the same publication rules as their own change form
+    (the parent's ContentAdmin records who asked for a review)."""
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         if issubclass(self.model, Publishable):
             formset.form = publication_form(formset.form, request.user)
         return formset
-
-    class Media:
-        js = TAB_MEDIA_JS
-        css = TAB_MEDIA_CSS

@@ -6,143 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Sector",
+            name='Sector',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=120, verbose_name="name")),
-                ("name_en", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_es", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_fr", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_de", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_pt", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_ru", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_ar", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_zh_hans", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_ja", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_ko", models.CharField(max_length=120, null=True, verbose_name="name")),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True, max_length=120, unique=True, verbose_name="slug"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=120, verbose_name='name')),
+                ('name_en', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_es', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_fr', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_de', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_pt', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_ru', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_ar', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_zh_hans', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_ja', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_ko', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=120, unique=True, verbose_name='slug')),
             ],
             options={
-                "verbose_name": "sector",
-                "verbose_name_plural": "sectors",
-                "ordering": ["name"],
+                'verbose_name': 'sector',
+                'verbose_name_plural': 'sectors',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Company",
+            name='Company',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("published", "Published")],
-                        db_index=True,
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now,
-                        help_text="A date in the future schedules the item: it stays hidden until then.",
-                        verbose_name="publication date and time",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True, max_length=200, unique=True, verbose_name="slug"
-                    ),
-                ),
-                (
-                    "headquarters_country",
-                    django_countries.fields.CountryField(
-                        blank=True, max_length=2, verbose_name="headquarters country"
-                    ),
-                ),
-                ("website", models.URLField(blank=True, verbose_name="website")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "description_en",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_es",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_fr",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_de",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_pt",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_ru",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_ar",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_zh_hans",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_ja",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "description_ko",
-                    models.TextField(blank=True, null=True, verbose_name="description"),
-                ),
-                (
-                    "sectors",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="companies",
-                        to="companies.sector",
-                        verbose_name="sectors",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], db_index=True, default='draft', max_length=10, verbose_name='status')),
+                ('published_at', models.DateTimeField(default=django.utils.timezone.now, help_text='A date in the future schedules the item: it stays hidden until then.', verbose_name='publication date and time')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=200, unique=True, verbose_name='slug')),
+                ('headquarters_country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='headquarters country')),
+                ('website', models.URLField(blank=True, verbose_name='website')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_es', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_fr', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_de', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_pt', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_ru', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_ar', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_zh_hans', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_ja', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('description_ko', models.TextField(blank=True, null=True, verbose_name='description')),
+                ('sectors', models.ManyToManyField(blank=True, related_name='companies', to='companies.sector', verbose_name='sectors')),
             ],
             options={
-                "verbose_name": "company",
-                "verbose_name_plural": "companies",
-                "ordering": ["name", "id"],
-                "indexes": [models.Index(fields=["name"], name="company_name")],
+                'verbose_name': 'company',
+                'verbose_name_plural': 'companies',
+                'ordering': ['name', 'id'],
+                'indexes': [models.Index(fields=['name'], name='company_name')],
             },
         ),
     ]

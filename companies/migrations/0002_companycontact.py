@@ -5,62 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("companies", "0001_initial"),
+        ('companies', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="CompanyContact",
+            name='CompanyContact',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                ("email", models.EmailField(max_length=254, verbose_name="e-mail address")),
-                (
-                    "language",
-                    models.CharField(
-                        choices=[
-                            ("en", "English"),
-                            ("es", "Español"),
-                            ("fr", "Français"),
-                            ("de", "Deutsch"),
-                            ("pt", "Português"),
-                            ("ru", "Русский"),
-                            ("ar", "العربية"),
-                            ("zh-hans", "简体中文"),
-                            ("ja", "日本語"),
-                            ("ko", "한국어"),
-                        ],
-                        default="en",
-                        help_text="The language this contact reads requests in.",
-                        max_length=10,
-                        verbose_name="language",
-                    ),
-                ),
-                (
-                    "company",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="contacts",
-                        to="companies.company",
-                        verbose_name="company",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
+                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Español'), ('fr', 'Français'), ('de', 'Deutsch'), ('pt', 'Português'), ('ru', 'Русский'), ('ar', 'العربية'), ('zh-hans', '简体中文'), ('ja', '日本語'), ('ko', '한국어')], default='en', help_text='The language this contact reads requests in.', max_length=10, verbose_name='language')),
+                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='companies.company', verbose_name='company')),
             ],
             options={
-                "verbose_name": "company contact",
-                "verbose_name_plural": "company contacts",
-                "ordering": ["company", "name", "id"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("company", "email"), name="company_contact_email_once"
-                    )
-                ],
+                'verbose_name': 'company contact',
+                'verbose_name_plural': 'company contacts',
+                'ordering': ['company', 'name', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('company', 'email'), name='company_contact_email_once')],
             },
         ),
     ]

@@ -5,63 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="FailedJob",
+            name='FailedJob',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("task_id", models.CharField(max_length=64, unique=True, verbose_name="job id")),
-                ("task_name", models.CharField(db_index=True, max_length=200, verbose_name="job")),
-                ("args", models.JSONField(default=list, verbose_name="arguments")),
-                ("kwargs", models.JSONField(default=dict, verbose_name="keyword arguments")),
-                ("error", models.TextField(verbose_name="error")),
-                ("traceback", models.TextField(blank=True, verbose_name="traceback")),
-                ("attempts", models.PositiveIntegerField(verbose_name="attempts")),
-                (
-                    "failed_at",
-                    models.DateTimeField(
-                        db_index=True, default=django.utils.timezone.now, verbose_name="failed at"
-                    ),
-                ),
-                (
-                    "retried_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="enqueued again at"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('task_id', models.CharField(max_length=64, unique=True, verbose_name='job id')),
+                ('task_name', models.CharField(db_index=True, max_length=200, verbose_name='job')),
+                ('args', models.JSONField(default=list, verbose_name='arguments')),
+                ('kwargs', models.JSONField(default=dict, verbose_name='keyword arguments')),
+                ('error', models.TextField(verbose_name='error')),
+                ('traceback', models.TextField(blank=True, verbose_name='traceback')),
+                ('attempts', models.PositiveIntegerField(verbose_name='attempts')),
+                ('failed_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='failed at')),
+                ('retried_at', models.DateTimeField(blank=True, null=True, verbose_name='enqueued again at')),
             ],
             options={
-                "verbose_name": "failed job",
-                "verbose_name_plural": "failed jobs",
-                "ordering": ["-failed_at", "-id"],
+                'verbose_name': 'failed job',
+                'verbose_name_plural': 'failed jobs',
+                'ordering': ['-failed_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="ScheduleClaim",
+            name='ScheduleClaim',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("task_name", models.CharField(max_length=200)),
-                ("minute", models.DateTimeField()),
-                ("claimed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('task_name', models.CharField(max_length=200)),
+                ('minute', models.DateTimeField()),
+                ('claimed_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("task_name", "minute"), name="one_claim_per_minute"
-                    )
-                ],
+                'constraints': [models.UniqueConstraint(fields=('task_name', 'minute'), name='one_claim_per_minute')],
             },
         ),
     ]

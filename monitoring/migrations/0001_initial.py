@@ -6,295 +6,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("companies", "0001_initial"),
-        ("stories", "0009_topic_featured_items"),
+        ('companies', '0001_initial'),
+        ('stories', '0009_topic_featured_items'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="WatchKeyword",
+            name='WatchKeyword',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "keyword",
-                    models.CharField(
-                        help_text="Entries whose headline, excerpt or author hold it come first (any case).",
-                        max_length=100,
-                        verbose_name="keyword",
-                    ),
-                ),
-                ("folded", models.CharField(editable=False, max_length=100, unique=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="added")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('keyword', models.CharField(help_text='Entries whose headline, excerpt or author hold it come first (any case).', max_length=100, verbose_name='keyword')),
+                ('folded', models.CharField(editable=False, max_length=100, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='added')),
             ],
             options={
-                "verbose_name": "watch keyword",
-                "verbose_name_plural": "watch keywords",
-                "ordering": ["folded"],
+                'verbose_name': 'watch keyword',
+                'verbose_name_plural': 'watch keywords',
+                'ordering': ['folded'],
             },
         ),
         migrations.CreateModel(
-            name="Source",
+            name='Source',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "publication",
-                    models.CharField(
-                        help_text="The outlet's name, as articles credit it.",
-                        max_length=200,
-                        verbose_name="publication",
-                    ),
-                ),
-                (
-                    "feed_url",
-                    models.URLField(
-                        help_text="The address of the outlet's RSS or Atom feed (http or https).",
-                        max_length=1000,
-                        unique=True,
-                        verbose_name="feed address",
-                    ),
-                ),
-                (
-                    "language",
-                    models.CharField(
-                        choices=[
-                            ("en", "English"),
-                            ("es", "Español"),
-                            ("fr", "Français"),
-                            ("de", "Deutsch"),
-                            ("pt", "Português"),
-                            ("ru", "Русский"),
-                            ("ar", "العربية"),
-                            ("zh-hans", "简体中文"),
-                            ("ja", "日本語"),
-                            ("ko", "한국어"),
-                        ],
-                        default="en",
-                        max_length=10,
-                        verbose_name="language",
-                    ),
-                ),
-                (
-                    "active",
-                    models.BooleanField(
-                        default=True,
-                        help_text="Only active sources are polled.",
-                        verbose_name="active",
-                    ),
-                ),
-                (
-                    "poll_minutes",
-                    models.PositiveIntegerField(
-                        default=60,
-                        help_text="How often the feed is read while it answers; failures wait longer.",
-                        verbose_name="poll every (minutes)",
-                    ),
-                ),
-                (
-                    "etag",
-                    models.CharField(
-                        blank=True, editable=False, max_length=500, verbose_name="ETag"
-                    ),
-                ),
-                (
-                    "last_modified",
-                    models.CharField(
-                        blank=True, editable=False, max_length=100, verbose_name="Last-Modified"
-                    ),
-                ),
-                (
-                    "last_fetched_at",
-                    models.DateTimeField(editable=False, null=True, verbose_name="last fetched"),
-                ),
-                (
-                    "last_status",
-                    models.PositiveSmallIntegerField(
-                        editable=False, null=True, verbose_name="last HTTP status"
-                    ),
-                ),
-                (
-                    "last_new_entry_at",
-                    models.DateTimeField(editable=False, null=True, verbose_name="last new entry"),
-                ),
-                (
-                    "last_error",
-                    models.TextField(blank=True, editable=False, verbose_name="last error"),
-                ),
-                (
-                    "last_error_at",
-                    models.DateTimeField(editable=False, null=True, verbose_name="last error at"),
-                ),
-                (
-                    "failures",
-                    models.PositiveIntegerField(
-                        default=0, editable=False, verbose_name="failures in a row"
-                    ),
-                ),
-                (
-                    "next_fetch_at",
-                    models.DateTimeField(
-                        db_index=True, editable=False, null=True, verbose_name="next poll"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="added")),
-                (
-                    "companies",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Suggested for every article made from this source's entries.",
-                        related_name="monitoring_sources",
-                        to="companies.company",
-                        verbose_name="default companies",
-                    ),
-                ),
-                (
-                    "topics",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Suggested for every article made from this source's entries.",
-                        related_name="monitoring_sources",
-                        to="stories.topic",
-                        verbose_name="default topics",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('publication', models.CharField(help_text="The outlet's name, as articles credit it.", max_length=200, verbose_name='publication')),
+                ('feed_url', models.URLField(help_text="The address of the outlet's RSS or Atom feed (http or https).", max_length=1000, unique=True, verbose_name='feed address')),
+                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Español'), ('fr', 'Français'), ('de', 'Deutsch'), ('pt', 'Português'), ('ru', 'Русский'), ('ar', 'العربية'), ('zh-hans', '简体中文'), ('ja', '日本語'), ('ko', '한국어')], default='en', max_length=10, verbose_name='language')),
+                ('active', models.BooleanField(default=True, help_text='Only active sources are polled.', verbose_name='active')),
+                ('poll_minutes', models.PositiveIntegerField(default=60, help_text='How often the feed is read while it answers; failures wait longer.', verbose_name='poll every (minutes)')),
+                ('etag', models.CharField(blank=True, editable=False, max_length=500, verbose_name='ETag')),
+                ('last_modified', models.CharField(blank=True, editable=False, max_length=100, verbose_name='Last-Modified')),
+                ('last_fetched_at', models.DateTimeField(editable=False, null=True, verbose_name='last fetched')),
+                ('last_status', models.PositiveSmallIntegerField(editable=False, null=True, verbose_name='last HTTP status')),
+                ('last_new_entry_at', models.DateTimeField(editable=False, null=True, verbose_name='last new entry')),
+                ('last_error', models.TextField(blank=True, editable=False, verbose_name='last error')),
+                ('last_error_at', models.DateTimeField(editable=False, null=True, verbose_name='last error at')),
+                ('failures', models.PositiveIntegerField(default=0, editable=False, verbose_name='failures in a row')),
+                ('next_fetch_at', models.DateTimeField(db_index=True, editable=False, null=True, verbose_name='next poll')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='added')),
+                ('companies', models.ManyToManyField(blank=True, help_text="Suggested for every article made from this source's entries.", related_name='monitoring_sources', to='companies.company', verbose_name='default companies')),
+                ('topics', models.ManyToManyField(blank=True, help_text="Suggested for every article made from this source's entries.", related_name='monitoring_sources', to='stories.topic', verbose_name='default topics')),
             ],
             options={
-                "verbose_name": "source",
-                "verbose_name_plural": "sources",
-                "ordering": ["publication", "id"],
+                'verbose_name': 'source',
+                'verbose_name_plural': 'sources',
+                'ordering': ['publication', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Entry",
+            name='Entry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "guid",
-                    models.CharField(
-                        blank=True, db_index=True, max_length=500, verbose_name="feed id"
-                    ),
-                ),
-                ("link", models.URLField(blank=True, max_length=1000, verbose_name="address")),
-                ("link_key", models.CharField(blank=True, editable=False, max_length=1000)),
-                ("headline", models.CharField(max_length=500, verbose_name="headline")),
-                ("excerpt", models.TextField(blank=True, verbose_name="excerpt")),
-                ("author", models.CharField(blank=True, max_length=300, verbose_name="author")),
-                (
-                    "published_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="published"),
-                ),
-                (
-                    "language",
-                    models.CharField(
-                        choices=[
-                            ("en", "English"),
-                            ("es", "Español"),
-                            ("fr", "Français"),
-                            ("de", "Deutsch"),
-                            ("pt", "Português"),
-                            ("ru", "Русский"),
-                            ("ar", "العربية"),
-                            ("zh-hans", "简体中文"),
-                            ("ja", "日本語"),
-                            ("ko", "한국어"),
-                        ],
-                        max_length=10,
-                        verbose_name="language",
-                    ),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("new", "New"),
-                            ("dismissed", "Dismissed"),
-                            ("used", "Article created"),
-                        ],
-                        default="new",
-                        max_length=10,
-                        verbose_name="state",
-                    ),
-                ),
-                (
-                    "found_at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="found"),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
-                ("match_text", models.TextField(blank=True, editable=False)),
-                (
-                    "article",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="monitoring_entry",
-                        to="stories.article",
-                        verbose_name="article",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        help_text="The source it was first found in.",
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="entries",
-                        to="monitoring.source",
-                        verbose_name="source",
-                    ),
-                ),
-                (
-                    "sources",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="found_entries",
-                        to="monitoring.source",
-                        verbose_name="found in",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('guid', models.CharField(blank=True, db_index=True, max_length=500, verbose_name='feed id')),
+                ('link', models.URLField(blank=True, max_length=1000, verbose_name='address')),
+                ('link_key', models.CharField(blank=True, editable=False, max_length=1000)),
+                ('headline', models.CharField(max_length=500, verbose_name='headline')),
+                ('excerpt', models.TextField(blank=True, verbose_name='excerpt')),
+                ('author', models.CharField(blank=True, max_length=300, verbose_name='author')),
+                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
+                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Español'), ('fr', 'Français'), ('de', 'Deutsch'), ('pt', 'Português'), ('ru', 'Русский'), ('ar', 'العربية'), ('zh-hans', '简体中文'), ('ja', '日本語'), ('ko', '한국어')], max_length=10, verbose_name='language')),
+                ('state', models.CharField(choices=[('new', 'New'), ('dismissed', 'Dismissed'), ('used', 'Article created')], default='new', max_length=10, verbose_name='state')),
+                ('found_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='found')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
+                ('match_text', models.TextField(blank=True, editable=False)),
+                ('article', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='monitoring_entry', to='stories.article', verbose_name='article')),
+                ('source', models.ForeignKey(help_text='The source it was first found in.', on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='monitoring.source', verbose_name='source')),
+                ('sources', models.ManyToManyField(blank=True, related_name='found_entries', to='monitoring.source', verbose_name='found in')),
             ],
             options={
-                "verbose_name": "entry",
-                "verbose_name_plural": "inbox",
-                "ordering": ["-found_at", "-id"],
+                'verbose_name': 'entry',
+                'verbose_name_plural': 'inbox',
+                'ordering': ['-found_at', '-id'],
             },
         ),
         migrations.AddConstraint(
-            model_name="source",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("poll_minutes__gte", 5)), name="poll_at_most_every_5_min"
-            ),
+            model_name='source',
+            constraint=models.CheckConstraint(condition=models.Q(('poll_minutes__gte', 5)), name='poll_at_most_every_5_min'),
         ),
         migrations.AddIndex(
-            model_name="entry",
-            index=models.Index(fields=["link_key"], name="entry_link_key"),
+            model_name='entry',
+            index=models.Index(fields=['link_key'], name='entry_link_key'),
         ),
         migrations.AddIndex(
-            model_name="entry",
-            index=models.Index(fields=["state", "-published_at"], name="entry_state_newest"),
+            model_name='entry',
+            index=models.Index(fields=['state', '-published_at'], name='entry_state_newest'),
         ),
         migrations.AddConstraint(
-            model_name="entry",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("link_key", ""), _negated=True),
-                fields=("link_key",),
-                name="one_entry_per_link",
-            ),
+            model_name='entry',
+            constraint=models.UniqueConstraint(condition=models.Q(('link_key', ''), _negated=True), fields=('link_key',), name='one_entry_per_link'),
         ),
     ]

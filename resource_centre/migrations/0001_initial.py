@@ -5,165 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="SiteMessage",
+            name='SiteMessage',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("published", "Published")],
-                        db_index=True,
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now,
-                        help_text="A date in the future schedules the item: it stays hidden until then.",
-                        verbose_name="publication date and time",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("title_en", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_es", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_fr", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_de", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_pt", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_ru", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_ar", models.CharField(max_length=200, null=True, verbose_name="title")),
-                (
-                    "title_zh_hans",
-                    models.CharField(max_length=200, null=True, verbose_name="title"),
-                ),
-                ("title_ja", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_ko", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("body", models.TextField(blank=True, default="", verbose_name="message")),
-                (
-                    "body_en",
-                    models.TextField(blank=True, default="", null=True, verbose_name="message"),
-                ),
-                (
-                    "body_es",
-                    models.TextField(blank=True, default="", null=True, verbose_name="message"),
-                ),
-                (
-                    "body_fr",
-                    models.TextField(blank=True, default="", null=True, verbose_name="message"),
-                ),
-                (
-                    "body_de",
-                    models.TextField(blank=True, default="", null=True, verbose_name="message"),
-                ),
-                (
-                    "body_pt",
-                    models.TextField(blank=True, default="", null=True, verbose_name="message"),
-                ),
-                (
-                    "body_ru",
-                    models.TextField(blank=True, default="", null=True, verbose_name="message"),
-                ),
-                (
-                    "body_ar",
-                    models.TextField(blank=True, default="", null=True, verbose_name="message"),
-                ),
-                (
-                    "body_zh_hans",
-                    models.TextField(blank=True, default="", null=True, verbose_name="message"),
-                ),
-                (
-                    "body_ja",
-                    models.TextField(blank=True, default="", null=True, verbose_name="message"),
-                ),
-                (
-                    "body_ko",
-                    models.TextField(blank=True, default="", null=True, verbose_name="message"),
-                ),
-                ("link_url", models.URLField(blank=True, verbose_name="link address")),
-                (
-                    "link_label",
-                    models.CharField(blank=True, max_length=80, verbose_name="link label"),
-                ),
-                (
-                    "link_label_en",
-                    models.CharField(
-                        blank=True, max_length=80, null=True, verbose_name="link label"
-                    ),
-                ),
-                (
-                    "link_label_es",
-                    models.CharField(
-                        blank=True, max_length=80, null=True, verbose_name="link label"
-                    ),
-                ),
-                (
-                    "link_label_fr",
-                    models.CharField(
-                        blank=True, max_length=80, null=True, verbose_name="link label"
-                    ),
-                ),
-                (
-                    "link_label_de",
-                    models.CharField(
-                        blank=True, max_length=80, null=True, verbose_name="link label"
-                    ),
-                ),
-                (
-                    "link_label_pt",
-                    models.CharField(
-                        blank=True, max_length=80, null=True, verbose_name="link label"
-                    ),
-                ),
-                (
-                    "link_label_ru",
-                    models.CharField(
-                        blank=True, max_length=80, null=True, verbose_name="link label"
-                    ),
-                ),
-                (
-                    "link_label_ar",
-                    models.CharField(
-                        blank=True, max_length=80, null=True, verbose_name="link label"
-                    ),
-                ),
-                (
-                    "link_label_zh_hans",
-                    models.CharField(
-                        blank=True, max_length=80, null=True, verbose_name="link label"
-                    ),
-                ),
-                (
-                    "link_label_ja",
-                    models.CharField(
-                        blank=True, max_length=80, null=True, verbose_name="link label"
-                    ),
-                ),
-                (
-                    "link_label_ko",
-                    models.CharField(
-                        blank=True, max_length=80, null=True, verbose_name="link label"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], db_index=True, default='draft', max_length=10, verbose_name='status')),
+                ('published_at', models.DateTimeField(default=django.utils.timezone.now, help_text='A date in the future schedules the item: it stays hidden until then.', verbose_name='publication date and time')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('title_en', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_es', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_fr', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_de', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_pt', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_ru', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_ar', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_zh_hans', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_ja', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_ko', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('body', models.TextField(blank=True, default='', verbose_name='message')),
+                ('body_en', models.TextField(blank=True, default='', null=True, verbose_name='message')),
+                ('body_es', models.TextField(blank=True, default='', null=True, verbose_name='message')),
+                ('body_fr', models.TextField(blank=True, default='', null=True, verbose_name='message')),
+                ('body_de', models.TextField(blank=True, default='', null=True, verbose_name='message')),
+                ('body_pt', models.TextField(blank=True, default='', null=True, verbose_name='message')),
+                ('body_ru', models.TextField(blank=True, default='', null=True, verbose_name='message')),
+                ('body_ar', models.TextField(blank=True, default='', null=True, verbose_name='message')),
+                ('body_zh_hans', models.TextField(blank=True, default='', null=True, verbose_name='message')),
+                ('body_ja', models.TextField(blank=True, default='', null=True, verbose_name='message')),
+                ('body_ko', models.TextField(blank=True, default='', null=True, verbose_name='message')),
+                ('link_url', models.URLField(blank=True, verbose_name='link address')),
+                ('link_label', models.CharField(blank=True, max_length=80, verbose_name='link label')),
+                ('link_label_en', models.CharField(blank=True, max_length=80, null=True, verbose_name='link label')),
+                ('link_label_es', models.CharField(blank=True, max_length=80, null=True, verbose_name='link label')),
+                ('link_label_fr', models.CharField(blank=True, max_length=80, null=True, verbose_name='link label')),
+                ('link_label_de', models.CharField(blank=True, max_length=80, null=True, verbose_name='link label')),
+                ('link_label_pt', models.CharField(blank=True, max_length=80, null=True, verbose_name='link label')),
+                ('link_label_ru', models.CharField(blank=True, max_length=80, null=True, verbose_name='link label')),
+                ('link_label_ar', models.CharField(blank=True, max_length=80, null=True, verbose_name='link label')),
+                ('link_label_zh_hans', models.CharField(blank=True, max_length=80, null=True, verbose_name='link label')),
+                ('link_label_ja', models.CharField(blank=True, max_length=80, null=True, verbose_name='link label')),
+                ('link_label_ko', models.CharField(blank=True, max_length=80, null=True, verbose_name='link label')),
             ],
             options={
-                "verbose_name": "site message",
-                "verbose_name_plural": "site messages",
-                "ordering": ["-published_at", "-id"],
+                'verbose_name': 'site message',
+                'verbose_name_plural': 'site messages',
+                'ordering': ['-published_at', '-id'],
             },
         ),
     ]

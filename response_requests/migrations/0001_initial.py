@@ -7,205 +7,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("companies", "0002_companycontact"),
-        ("responses", "0001_initial"),
-        ("stories", "0009_topic_featured_items"),
+        ('companies', '0002_companycontact'),
+        ('responses', '0001_initial'),
+        ('stories', '0009_topic_featured_items'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ResponseRequest",
+            name='ResponseRequest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "question",
-                    models.TextField(
-                        help_text="What the company is asked to respond to (plain text).",
-                        verbose_name="question",
-                    ),
-                ),
-                (
-                    "language",
-                    models.CharField(
-                        choices=[
-                            ("en", "English"),
-                            ("es", "Español"),
-                            ("fr", "Français"),
-                            ("de", "Deutsch"),
-                            ("pt", "Português"),
-                            ("ru", "Русский"),
-                            ("ar", "العربية"),
-                            ("zh-hans", "简体中文"),
-                            ("ja", "日本語"),
-                            ("ko", "한국어"),
-                        ],
-                        default="en",
-                        help_text="The language of the e-mails and of the answer page.",
-                        max_length=10,
-                        verbose_name="language",
-                    ),
-                ),
-                (
-                    "deadline",
-                    models.DateField(
-                        default=response_requests.models.default_deadline,
-                        help_text="The last day to answer; reminders go out before it.",
-                        verbose_name="deadline",
-                    ),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("requested", "Requested"),
-                            ("answered", "Answered"),
-                            ("declined", "Declined"),
-                            ("expired", "Expired"),
-                        ],
-                        db_index=True,
-                        default="requested",
-                        max_length=10,
-                        verbose_name="state",
-                    ),
-                ),
-                (
-                    "outcome",
-                    models.GeneratedField(
-                        db_persist=True,
-                        expression=models.Case(
-                            models.When(state="answered", then=models.Value("responded")),
-                            models.When(state="declined", then=models.Value("declined")),
-                            models.When(state="expired", then=models.Value("no_response")),
-                            default=None,
-                        ),
-                        output_field=models.CharField(
-                            choices=[
-                                ("responded", "Responded"),
-                                ("declined", "Declined to respond"),
-                                ("no_response", "Did not respond"),
-                            ],
-                            max_length=20,
-                            null=True,
-                        ),
-                        verbose_name="outcome",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                (
-                    "sent_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="sent"
-                    ),
-                ),
-                (
-                    "reminded_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="reminded"
-                    ),
-                ),
-                (
-                    "answered_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="answered"
-                    ),
-                ),
-                (
-                    "answered_via",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("link", "Through the answer link"),
-                            ("email", "By e-mail, recorded by an editor"),
-                        ],
-                        editable=False,
-                        max_length=10,
-                        verbose_name="answered",
-                    ),
-                ),
-                (
-                    "answer_text",
-                    models.TextField(blank=True, editable=False, verbose_name="answer"),
-                ),
-                (
-                    "answer_file",
-                    models.FileField(
-                        blank=True,
-                        editable=False,
-                        max_length=300,
-                        storage=response_requests.models.answer_storage,
-                        upload_to="%Y/%m/",
-                        verbose_name="attached document",
-                    ),
-                ),
-                (
-                    "company",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="response_requests",
-                        to="companies.company",
-                        verbose_name="company",
-                    ),
-                ),
-                (
-                    "contacts",
-                    models.ManyToManyField(
-                        help_text="The company's contacts the request is e-mailed to.",
-                        related_name="response_requests",
-                        to="companies.companycontact",
-                        verbose_name="contacts",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="asked by",
-                    ),
-                ),
-                (
-                    "item",
-                    models.ForeignKey(
-                        help_text="The story or article the company is asked to respond to.",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="response_requests",
-                        to="stories.item",
-                        verbose_name="asked about",
-                    ),
-                ),
-                (
-                    "response",
-                    models.OneToOneField(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="request",
-                        to="responses.companyresponse",
-                        verbose_name="company response",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('question', models.TextField(help_text='What the company is asked to respond to (plain text).', verbose_name='question')),
+                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Español'), ('fr', 'Français'), ('de', 'Deutsch'), ('pt', 'Português'), ('ru', 'Русский'), ('ar', 'العربية'), ('zh-hans', '简体中文'), ('ja', '日本語'), ('ko', '한국어')], default='en', help_text='The language of the e-mails and of the answer page.', max_length=10, verbose_name='language')),
+                ('deadline', models.DateField(default=response_requests.models.default_deadline, help_text='The last day to answer; reminders go out before it.', verbose_name='deadline')),
+                ('state', models.CharField(choices=[('requested', 'Requested'), ('answered', 'Answered'), ('declined', 'Declined'), ('expired', 'Expired')], db_index=True, default='requested', max_length=10, verbose_name='state')),
+                ('outcome', models.GeneratedField(db_persist=True, expression=models.Case(models.When(state='answered', then=models.Value('responded')), models.When(state='declined', then=models.Value('declined')), models.When(state='expired', then=models.Value('no_response')), default=None), output_field=models.CharField(choices=[('responded', 'Responded'), ('declined', 'Declined to respond'), ('no_response', 'Did not respond')], max_length=20, null=True), verbose_name='outcome')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('sent_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='sent')),
+                ('reminded_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='reminded')),
+                ('answered_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='answered')),
+                ('answered_via', models.CharField(blank=True, choices=[('link', 'Through the answer link'), ('email', 'By e-mail, recorded by an editor')], editable=False, max_length=10, verbose_name='answered')),
+                ('answer_text', models.TextField(blank=True, editable=False, verbose_name='answer')),
+                ('answer_file', models.FileField(blank=True, editable=False, max_length=300, storage=response_requests.models.answer_storage, upload_to='%Y/%m/', verbose_name='attached document')),
+                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='response_requests', to='companies.company', verbose_name='company')),
+                ('contacts', models.ManyToManyField(help_text="The company's contacts the request is e-mailed to.", related_name='response_requests', to='companies.companycontact', verbose_name='contacts')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='asked by')),
+                ('item', models.ForeignKey(help_text='The story or article the company is asked to respond to.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='response_requests', to='stories.item', verbose_name='asked about')),
+                ('response', models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='request', to='responses.companyresponse', verbose_name='company response')),
             ],
             options={
-                "verbose_name": "response request",
-                "verbose_name_plural": "response requests",
-                "ordering": ["deadline", "id"],
-                "indexes": [
-                    models.Index(fields=["state", "deadline"], name="request_state_deadline")
-                ],
+                'verbose_name': 'response request',
+                'verbose_name_plural': 'response requests',
+                'ordering': ['deadline', 'id'],
+                'indexes': [models.Index(fields=['state', 'deadline'], name='request_state_deadline')],
             },
         ),
     ]

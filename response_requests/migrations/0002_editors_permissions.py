@@ -21,9 +21,7 @@ CODENAMES = {
 def grant(apps, schema_editor):
     using = schema_editor.connection.alias
     for app_label in CODENAMES:
-        create_permissions(
-            global_apps.get_app_config(app_label), apps=apps, using=using, verbosity=0
-        )
+        create_permissions(global_apps.get_app_config(app_label), apps=apps, using=using, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group = Group.objects.using(using).filter(name=GROUP_NAME).first()

@@ -5,138 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("companies", "0001_initial"),
-        ("stories", "0001_initial"),
+        ('companies', '0001_initial'),
+        ('stories', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Issue",
+            name='Issue',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=120, verbose_name="name")),
-                ("name_en", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_es", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_fr", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_de", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_pt", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_ru", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_ar", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_zh_hans", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_ja", models.CharField(max_length=120, null=True, verbose_name="name")),
-                ("name_ko", models.CharField(max_length=120, null=True, verbose_name="name")),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True, max_length=120, unique=True, verbose_name="slug"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=120, verbose_name='name')),
+                ('name_en', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_es', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_fr', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_de', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_pt', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_ru', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_ar', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_zh_hans', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_ja', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('name_ko', models.CharField(max_length=120, null=True, verbose_name='name')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=120, unique=True, verbose_name='slug')),
             ],
             options={
-                "verbose_name": "issue",
-                "verbose_name_plural": "issues",
-                "ordering": ["name"],
+                'verbose_name': 'issue',
+                'verbose_name_plural': 'issues',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="CompanyResponse",
+            name='CompanyResponse',
             fields=[
-                (
-                    "item_ptr",
-                    models.OneToOneField(
-                        auto_created=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        parent_link=True,
-                        primary_key=True,
-                        serialize=False,
-                        to="stories.item",
-                    ),
-                ),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("responded", "Responded"),
-                            ("declined", "Declined to respond"),
-                            ("no_response", "Did not respond"),
-                        ],
-                        default="responded",
-                        max_length=20,
-                        verbose_name="outcome",
-                    ),
-                ),
-                ("requested_on", models.DateField(verbose_name="date requested")),
-                (
-                    "responded_on",
-                    models.DateField(blank=True, null=True, verbose_name="date of response"),
-                ),
-                (
-                    "document_url",
-                    models.URLField(
-                        blank=True, max_length=1000, verbose_name="full response document"
-                    ),
-                ),
-                (
-                    "company",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="responses",
-                        to="companies.company",
-                        verbose_name="company",
-                    ),
-                ),
-                (
-                    "responds_to",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The story or article the company was asked about.",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="company_responses",
-                        to="stories.item",
-                        verbose_name="responds to",
-                    ),
-                ),
-                (
-                    "issues",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="responses",
-                        to="responses.issue",
-                        verbose_name="issues",
-                    ),
-                ),
+                ('item_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='stories.item')),
+                ('outcome', models.CharField(choices=[('responded', 'Responded'), ('declined', 'Declined to respond'), ('no_response', 'Did not respond')], default='responded', max_length=20, verbose_name='outcome')),
+                ('requested_on', models.DateField(verbose_name='date requested')),
+                ('responded_on', models.DateField(blank=True, null=True, verbose_name='date of response')),
+                ('document_url', models.URLField(blank=True, max_length=1000, verbose_name='full response document')),
+                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='companies.company', verbose_name='company')),
+                ('responds_to', models.ForeignKey(blank=True, help_text='The story or article the company was asked about.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='company_responses', to='stories.item', verbose_name='responds to')),
+                ('issues', models.ManyToManyField(blank=True, related_name='responses', to='responses.issue', verbose_name='issues')),
             ],
             options={
-                "verbose_name": "company response",
-                "verbose_name_plural": "company responses",
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("responded_on__isnull", True),
-                            ("responded_on__gte", models.F("requested_on")),
-                            _connector="OR",
-                        ),
-                        name="response_not_before_request",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("outcome", "responded"), _negated=True),
-                            ("responded_on__isnull", False),
-                            _connector="OR",
-                        ),
-                        name="responded_has_response_date",
-                    ),
-                ],
+                'verbose_name': 'company response',
+                'verbose_name_plural': 'company responses',
+                'constraints': [models.CheckConstraint(condition=models.Q(('responded_on__isnull', True), ('responded_on__gte', models.F('requested_on')), _connector='OR'), name='response_not_before_request'), models.CheckConstraint(condition=models.Q(models.Q(('outcome', 'responded'), _negated=True), ('responded_on__isnull', False), _connector='OR'), name='responded_has_response_date')],
             },
-            bases=("stories.item",),
+            bases=('stories.item',),
         ),
     ]

@@ -5,59 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("stories", "0005_public_items_index"),
+        ('stories', '0005_public_items_index'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ItemFacets",
+            name='ItemFacets',
             fields=[
-                (
-                    "item",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        primary_key=True,
-                        related_name="+",
-                        serialize=False,
-                        to="stories.item",
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(db_index=True, verbose_name="publication date and time"),
-                ),
-                ("facet_values", models.TextField(verbose_name="facet values")),
+                ('item', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='stories.item')),
+                ('published_at', models.DateTimeField(db_index=True, verbose_name='publication date and time')),
+                ('facet_values', models.TextField(verbose_name='facet values')),
             ],
             options={
-                "verbose_name": "counted item",
-                "verbose_name_plural": "counted items",
+                'verbose_name': 'counted item',
+                'verbose_name_plural': 'counted items',
             },
         ),
         migrations.CreateModel(
-            name="FacetCount",
+            name='FacetCount',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("scope", models.CharField(max_length=40, verbose_name="list")),
-                ("facet", models.CharField(max_length=20, verbose_name="facet")),
-                ("value", models.CharField(max_length=80, verbose_name="facet value")),
-                ("count", models.IntegerField(verbose_name="items")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('scope', models.CharField(max_length=40, verbose_name='list')),
+                ('facet', models.CharField(max_length=20, verbose_name='facet')),
+                ('value', models.CharField(max_length=80, verbose_name='facet value')),
+                ('count', models.IntegerField(verbose_name='items')),
             ],
             options={
-                "verbose_name": "facet count",
-                "verbose_name_plural": "facet counts",
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("scope", "value"), name="facet_count_scope_value"
-                    )
-                ],
+                'verbose_name': 'facet count',
+                'verbose_name_plural': 'facet counts',
+                'constraints': [models.UniqueConstraint(fields=('scope', 'value'), name='facet_count_scope_value')],
             },
         ),
     ]

@@ -8,1391 +8,367 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("companies", "0001_initial"),
-        ("contenttypes", "0002_remove_content_type_name"),
+        ('companies', '0001_initial'),
+        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Item",
+            name='Item',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("published", "Published")],
-                        db_index=True,
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now,
-                        help_text="A date in the future schedules the item: it stays hidden until then.",
-                        verbose_name="publication date and time",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("article", "Article"),
-                            ("story", "Story"),
-                            ("response", "Company response"),
-                            ("opinion", "Opinion"),
-                            ("statement", "Statement"),
-                        ],
-                        editable=False,
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("title", models.CharField(max_length=300, verbose_name="title")),
-                ("title_en", models.CharField(max_length=300, null=True, verbose_name="title")),
-                ("title_es", models.CharField(max_length=300, null=True, verbose_name="title")),
-                ("title_fr", models.CharField(max_length=300, null=True, verbose_name="title")),
-                ("title_de", models.CharField(max_length=300, null=True, verbose_name="title")),
-                ("title_pt", models.CharField(max_length=300, null=True, verbose_name="title")),
-                ("title_ru", models.CharField(max_length=300, null=True, verbose_name="title")),
-                ("title_ar", models.CharField(max_length=300, null=True, verbose_name="title")),
-                (
-                    "title_zh_hans",
-                    models.CharField(max_length=300, null=True, verbose_name="title"),
-                ),
-                ("title_ja", models.CharField(max_length=300, null=True, verbose_name="title")),
-                ("title_ko", models.CharField(max_length=300, null=True, verbose_name="title")),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True, max_length=200, unique=True, verbose_name="slug"
-                    ),
-                ),
-                (
-                    "summary",
-                    models.TextField(
-                        blank=True,
-                        help_text="A short excerpt shown in lists and feeds.",
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_en",
-                    models.TextField(
-                        blank=True,
-                        help_text="A short excerpt shown in lists and feeds.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_es",
-                    models.TextField(
-                        blank=True,
-                        help_text="A short excerpt shown in lists and feeds.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_fr",
-                    models.TextField(
-                        blank=True,
-                        help_text="A short excerpt shown in lists and feeds.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_de",
-                    models.TextField(
-                        blank=True,
-                        help_text="A short excerpt shown in lists and feeds.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_pt",
-                    models.TextField(
-                        blank=True,
-                        help_text="A short excerpt shown in lists and feeds.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_ru",
-                    models.TextField(
-                        blank=True,
-                        help_text="A short excerpt shown in lists and feeds.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_ar",
-                    models.TextField(
-                        blank=True,
-                        help_text="A short excerpt shown in lists and feeds.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_zh_hans",
-                    models.TextField(
-                        blank=True,
-                        help_text="A short excerpt shown in lists and feeds.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_ja",
-                    models.TextField(
-                        blank=True,
-                        help_text="A short excerpt shown in lists and feeds.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_ko",
-                    models.TextField(
-                        blank=True,
-                        help_text="A short excerpt shown in lists and feeds.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                ("body", models.TextField(blank=True, default="", verbose_name="body")),
-                (
-                    "body_en",
-                    models.TextField(blank=True, default="", null=True, verbose_name="body"),
-                ),
-                (
-                    "body_es",
-                    models.TextField(blank=True, default="", null=True, verbose_name="body"),
-                ),
-                (
-                    "body_fr",
-                    models.TextField(blank=True, default="", null=True, verbose_name="body"),
-                ),
-                (
-                    "body_de",
-                    models.TextField(blank=True, default="", null=True, verbose_name="body"),
-                ),
-                (
-                    "body_pt",
-                    models.TextField(blank=True, default="", null=True, verbose_name="body"),
-                ),
-                (
-                    "body_ru",
-                    models.TextField(blank=True, default="", null=True, verbose_name="body"),
-                ),
-                (
-                    "body_ar",
-                    models.TextField(blank=True, default="", null=True, verbose_name="body"),
-                ),
-                (
-                    "body_zh_hans",
-                    models.TextField(blank=True, default="", null=True, verbose_name="body"),
-                ),
-                (
-                    "body_ja",
-                    models.TextField(blank=True, default="", null=True, verbose_name="body"),
-                ),
-                (
-                    "body_ko",
-                    models.TextField(blank=True, default="", null=True, verbose_name="body"),
-                ),
-                (
-                    "original_language",
-                    models.CharField(
-                        choices=[
-                            ("en", "English"),
-                            ("es", "Español"),
-                            ("fr", "Français"),
-                            ("de", "Deutsch"),
-                            ("pt", "Português"),
-                            ("ru", "Русский"),
-                            ("ar", "العربية"),
-                            ("zh-hans", "简体中文"),
-                            ("ja", "日本語"),
-                            ("ko", "한국어"),
-                        ],
-                        default="en",
-                        help_text="The language the item was first written in.",
-                        max_length=10,
-                        verbose_name="original language",
-                    ),
-                ),
-                (
-                    "countries",
-                    django_countries.fields.CountryField(
-                        blank=True, max_length=746, multiple=True, verbose_name="countries"
-                    ),
-                ),
-                (
-                    "companies",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="items",
-                        to="companies.company",
-                        verbose_name="companies",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], db_index=True, default='draft', max_length=10, verbose_name='status')),
+                ('published_at', models.DateTimeField(default=django.utils.timezone.now, help_text='A date in the future schedules the item: it stays hidden until then.', verbose_name='publication date and time')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
+                ('kind', models.CharField(choices=[('article', 'Article'), ('story', 'Story'), ('response', 'Company response'), ('opinion', 'Opinion'), ('statement', 'Statement')], editable=False, max_length=20, verbose_name='kind')),
+                ('title', models.CharField(max_length=300, verbose_name='title')),
+                ('title_en', models.CharField(max_length=300, null=True, verbose_name='title')),
+                ('title_es', models.CharField(max_length=300, null=True, verbose_name='title')),
+                ('title_fr', models.CharField(max_length=300, null=True, verbose_name='title')),
+                ('title_de', models.CharField(max_length=300, null=True, verbose_name='title')),
+                ('title_pt', models.CharField(max_length=300, null=True, verbose_name='title')),
+                ('title_ru', models.CharField(max_length=300, null=True, verbose_name='title')),
+                ('title_ar', models.CharField(max_length=300, null=True, verbose_name='title')),
+                ('title_zh_hans', models.CharField(max_length=300, null=True, verbose_name='title')),
+                ('title_ja', models.CharField(max_length=300, null=True, verbose_name='title')),
+                ('title_ko', models.CharField(max_length=300, null=True, verbose_name='title')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=200, unique=True, verbose_name='slug')),
+                ('summary', models.TextField(blank=True, help_text='A short excerpt shown in lists and feeds.', verbose_name='summary')),
+                ('summary_en', models.TextField(blank=True, help_text='A short excerpt shown in lists and feeds.', null=True, verbose_name='summary')),
+                ('summary_es', models.TextField(blank=True, help_text='A short excerpt shown in lists and feeds.', null=True, verbose_name='summary')),
+                ('summary_fr', models.TextField(blank=True, help_text='A short excerpt shown in lists and feeds.', null=True, verbose_name='summary')),
+                ('summary_de', models.TextField(blank=True, help_text='A short excerpt shown in lists and feeds.', null=True, verbose_name='summary')),
+                ('summary_pt', models.TextField(blank=True, help_text='A short excerpt shown in lists and feeds.', null=True, verbose_name='summary')),
+                ('summary_ru', models.TextField(blank=True, help_text='A short excerpt shown in lists and feeds.', null=True, verbose_name='summary')),
+                ('summary_ar', models.TextField(blank=True, help_text='A short excerpt shown in lists and feeds.', null=True, verbose_name='summary')),
+                ('summary_zh_hans', models.TextField(blank=True, help_text='A short excerpt shown in lists and feeds.', null=True, verbose_name='summary')),
+                ('summary_ja', models.TextField(blank=True, help_text='A short excerpt shown in lists and feeds.', null=True, verbose_name='summary')),
+                ('summary_ko', models.TextField(blank=True, help_text='A short excerpt shown in lists and feeds.', null=True, verbose_name='summary')),
+                ('body', models.TextField(blank=True, default='', verbose_name='body')),
+                ('body_en', models.TextField(blank=True, default='', null=True, verbose_name='body')),
+                ('body_es', models.TextField(blank=True, default='', null=True, verbose_name='body')),
+                ('body_fr', models.TextField(blank=True, default='', null=True, verbose_name='body')),
+                ('body_de', models.TextField(blank=True, default='', null=True, verbose_name='body')),
+                ('body_pt', models.TextField(blank=True, default='', null=True, verbose_name='body')),
+                ('body_ru', models.TextField(blank=True, default='', null=True, verbose_name='body')),
+                ('body_ar', models.TextField(blank=True, default='', null=True, verbose_name='body')),
+                ('body_zh_hans', models.TextField(blank=True, default='', null=True, verbose_name='body')),
+                ('body_ja', models.TextField(blank=True, default='', null=True, verbose_name='body')),
+                ('body_ko', models.TextField(blank=True, default='', null=True, verbose_name='body')),
+                ('original_language', models.CharField(choices=[('en', 'English'), ('es', 'Español'), ('fr', 'Français'), ('de', 'Deutsch'), ('pt', 'Português'), ('ru', 'Русский'), ('ar', 'العربية'), ('zh-hans', '简体中文'), ('ja', '日本語'), ('ko', '한국어')], default='en', help_text='The language the item was first written in.', max_length=10, verbose_name='original language')),
+                ('countries', django_countries.fields.CountryField(blank=True, max_length=746, multiple=True, verbose_name='countries')),
+                ('companies', models.ManyToManyField(blank=True, related_name='items', to='companies.company', verbose_name='companies')),
             ],
             options={
-                "verbose_name": "item",
-                "verbose_name_plural": "items",
-                "ordering": ["-published_at", "-id"],
-                "get_latest_by": ["published_at", "id"],
+                'verbose_name': 'item',
+                'verbose_name_plural': 'items',
+                'ordering': ['-published_at', '-id'],
+                'get_latest_by': ['published_at', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Tag",
+            name='Tag',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
-                (
-                    "name_en",
-                    models.CharField(max_length=100, null=True, unique=True, verbose_name="name"),
-                ),
-                (
-                    "name_es",
-                    models.CharField(max_length=100, null=True, unique=True, verbose_name="name"),
-                ),
-                (
-                    "name_fr",
-                    models.CharField(max_length=100, null=True, unique=True, verbose_name="name"),
-                ),
-                (
-                    "name_de",
-                    models.CharField(max_length=100, null=True, unique=True, verbose_name="name"),
-                ),
-                (
-                    "name_pt",
-                    models.CharField(max_length=100, null=True, unique=True, verbose_name="name"),
-                ),
-                (
-                    "name_ru",
-                    models.CharField(max_length=100, null=True, unique=True, verbose_name="name"),
-                ),
-                (
-                    "name_ar",
-                    models.CharField(max_length=100, null=True, unique=True, verbose_name="name"),
-                ),
-                (
-                    "name_zh_hans",
-                    models.CharField(max_length=100, null=True, unique=True, verbose_name="name"),
-                ),
-                (
-                    "name_ja",
-                    models.CharField(max_length=100, null=True, unique=True, verbose_name="name"),
-                ),
-                (
-                    "name_ko",
-                    models.CharField(max_length=100, null=True, unique=True, verbose_name="name"),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True, max_length=100, unique=True, verbose_name="slug"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
+                ('name_en', models.CharField(max_length=100, null=True, unique=True, verbose_name='name')),
+                ('name_es', models.CharField(max_length=100, null=True, unique=True, verbose_name='name')),
+                ('name_fr', models.CharField(max_length=100, null=True, unique=True, verbose_name='name')),
+                ('name_de', models.CharField(max_length=100, null=True, unique=True, verbose_name='name')),
+                ('name_pt', models.CharField(max_length=100, null=True, unique=True, verbose_name='name')),
+                ('name_ru', models.CharField(max_length=100, null=True, unique=True, verbose_name='name')),
+                ('name_ar', models.CharField(max_length=100, null=True, unique=True, verbose_name='name')),
+                ('name_zh_hans', models.CharField(max_length=100, null=True, unique=True, verbose_name='name')),
+                ('name_ja', models.CharField(max_length=100, null=True, unique=True, verbose_name='name')),
+                ('name_ko', models.CharField(max_length=100, null=True, unique=True, verbose_name='name')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='slug')),
             ],
             options={
-                "verbose_name": "tag",
-                "verbose_name_plural": "tags",
-                "ordering": ["name"],
+                'verbose_name': 'tag',
+                'verbose_name_plural': 'tags',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Article",
+            name='Article',
             fields=[
-                (
-                    "item_ptr",
-                    models.OneToOneField(
-                        auto_created=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        parent_link=True,
-                        primary_key=True,
-                        serialize=False,
-                        to="stories.item",
-                    ),
-                ),
-                ("author", models.CharField(blank=True, max_length=300, verbose_name="author(s)")),
-                (
-                    "author_en",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="author(s)"
-                    ),
-                ),
-                (
-                    "author_es",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="author(s)"
-                    ),
-                ),
-                (
-                    "author_fr",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="author(s)"
-                    ),
-                ),
-                (
-                    "author_de",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="author(s)"
-                    ),
-                ),
-                (
-                    "author_pt",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="author(s)"
-                    ),
-                ),
-                (
-                    "author_ru",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="author(s)"
-                    ),
-                ),
-                (
-                    "author_ar",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="author(s)"
-                    ),
-                ),
-                (
-                    "author_zh_hans",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="author(s)"
-                    ),
-                ),
-                (
-                    "author_ja",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="author(s)"
-                    ),
-                ),
-                (
-                    "author_ko",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="author(s)"
-                    ),
-                ),
-                (
-                    "publication",
-                    models.CharField(blank=True, max_length=200, verbose_name="publication"),
-                ),
-                (
-                    "publication_en",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="publication"
-                    ),
-                ),
-                (
-                    "publication_es",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="publication"
-                    ),
-                ),
-                (
-                    "publication_fr",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="publication"
-                    ),
-                ),
-                (
-                    "publication_de",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="publication"
-                    ),
-                ),
-                (
-                    "publication_pt",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="publication"
-                    ),
-                ),
-                (
-                    "publication_ru",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="publication"
-                    ),
-                ),
-                (
-                    "publication_ar",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="publication"
-                    ),
-                ),
-                (
-                    "publication_zh_hans",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="publication"
-                    ),
-                ),
-                (
-                    "publication_ja",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="publication"
-                    ),
-                ),
-                (
-                    "publication_ko",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="publication"
-                    ),
-                ),
-                (
-                    "original_headline",
-                    models.CharField(
-                        blank=True,
-                        help_text="The headline as the source published it, quoted in lists.",
-                        max_length=400,
-                        verbose_name="original headline",
-                    ),
-                ),
-                (
-                    "original_headline_en",
-                    models.CharField(
-                        blank=True,
-                        help_text="The headline as the source published it, quoted in lists.",
-                        max_length=400,
-                        null=True,
-                        verbose_name="original headline",
-                    ),
-                ),
-                (
-                    "original_headline_es",
-                    models.CharField(
-                        blank=True,
-                        help_text="The headline as the source published it, quoted in lists.",
-                        max_length=400,
-                        null=True,
-                        verbose_name="original headline",
-                    ),
-                ),
-                (
-                    "original_headline_fr",
-                    models.CharField(
-                        blank=True,
-                        help_text="The headline as the source published it, quoted in lists.",
-                        max_length=400,
-                        null=True,
-                        verbose_name="original headline",
-                    ),
-                ),
-                (
-                    "original_headline_de",
-                    models.CharField(
-                        blank=True,
-                        help_text="The headline as the source published it, quoted in lists.",
-                        max_length=400,
-                        null=True,
-                        verbose_name="original headline",
-                    ),
-                ),
-                (
-                    "original_headline_pt",
-                    models.CharField(
-                        blank=True,
-                        help_text="The headline as the source published it, quoted in lists.",
-                        max_length=400,
-                        null=True,
-                        verbose_name="original headline",
-                    ),
-                ),
-                (
-                    "original_headline_ru",
-                    models.CharField(
-                        blank=True,
-                        help_text="The headline as the source published it, quoted in lists.",
-                        max_length=400,
-                        null=True,
-                        verbose_name="original headline",
-                    ),
-                ),
-                (
-                    "original_headline_ar",
-                    models.CharField(
-                        blank=True,
-                        help_text="The headline as the source published it, quoted in lists.",
-                        max_length=400,
-                        null=True,
-                        verbose_name="original headline",
-                    ),
-                ),
-                (
-                    "original_headline_zh_hans",
-                    models.CharField(
-                        blank=True,
-                        help_text="The headline as the source published it, quoted in lists.",
-                        max_length=400,
-                        null=True,
-                        verbose_name="original headline",
-                    ),
-                ),
-                (
-                    "original_headline_ja",
-                    models.CharField(
-                        blank=True,
-                        help_text="The headline as the source published it, quoted in lists.",
-                        max_length=400,
-                        null=True,
-                        verbose_name="original headline",
-                    ),
-                ),
-                (
-                    "original_headline_ko",
-                    models.CharField(
-                        blank=True,
-                        help_text="The headline as the source published it, quoted in lists.",
-                        max_length=400,
-                        null=True,
-                        verbose_name="original headline",
-                    ),
-                ),
-                (
-                    "original_published_on",
-                    models.DateField(
-                        blank=True, null=True, verbose_name="original publication date"
-                    ),
-                ),
-                (
-                    "source_url",
-                    models.URLField(blank=True, max_length=1000, verbose_name="source address"),
-                ),
+                ('item_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='stories.item')),
+                ('author', models.CharField(blank=True, max_length=300, verbose_name='author(s)')),
+                ('author_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='author(s)')),
+                ('author_es', models.CharField(blank=True, max_length=300, null=True, verbose_name='author(s)')),
+                ('author_fr', models.CharField(blank=True, max_length=300, null=True, verbose_name='author(s)')),
+                ('author_de', models.CharField(blank=True, max_length=300, null=True, verbose_name='author(s)')),
+                ('author_pt', models.CharField(blank=True, max_length=300, null=True, verbose_name='author(s)')),
+                ('author_ru', models.CharField(blank=True, max_length=300, null=True, verbose_name='author(s)')),
+                ('author_ar', models.CharField(blank=True, max_length=300, null=True, verbose_name='author(s)')),
+                ('author_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='author(s)')),
+                ('author_ja', models.CharField(blank=True, max_length=300, null=True, verbose_name='author(s)')),
+                ('author_ko', models.CharField(blank=True, max_length=300, null=True, verbose_name='author(s)')),
+                ('publication', models.CharField(blank=True, max_length=200, verbose_name='publication')),
+                ('publication_en', models.CharField(blank=True, max_length=200, null=True, verbose_name='publication')),
+                ('publication_es', models.CharField(blank=True, max_length=200, null=True, verbose_name='publication')),
+                ('publication_fr', models.CharField(blank=True, max_length=200, null=True, verbose_name='publication')),
+                ('publication_de', models.CharField(blank=True, max_length=200, null=True, verbose_name='publication')),
+                ('publication_pt', models.CharField(blank=True, max_length=200, null=True, verbose_name='publication')),
+                ('publication_ru', models.CharField(blank=True, max_length=200, null=True, verbose_name='publication')),
+                ('publication_ar', models.CharField(blank=True, max_length=200, null=True, verbose_name='publication')),
+                ('publication_zh_hans', models.CharField(blank=True, max_length=200, null=True, verbose_name='publication')),
+                ('publication_ja', models.CharField(blank=True, max_length=200, null=True, verbose_name='publication')),
+                ('publication_ko', models.CharField(blank=True, max_length=200, null=True, verbose_name='publication')),
+                ('original_headline', models.CharField(blank=True, help_text='The headline as the source published it, quoted in lists.', max_length=400, verbose_name='original headline')),
+                ('original_headline_en', models.CharField(blank=True, help_text='The headline as the source published it, quoted in lists.', max_length=400, null=True, verbose_name='original headline')),
+                ('original_headline_es', models.CharField(blank=True, help_text='The headline as the source published it, quoted in lists.', max_length=400, null=True, verbose_name='original headline')),
+                ('original_headline_fr', models.CharField(blank=True, help_text='The headline as the source published it, quoted in lists.', max_length=400, null=True, verbose_name='original headline')),
+                ('original_headline_de', models.CharField(blank=True, help_text='The headline as the source published it, quoted in lists.', max_length=400, null=True, verbose_name='original headline')),
+                ('original_headline_pt', models.CharField(blank=True, help_text='The headline as the source published it, quoted in lists.', max_length=400, null=True, verbose_name='original headline')),
+                ('original_headline_ru', models.CharField(blank=True, help_text='The headline as the source published it, quoted in lists.', max_length=400, null=True, verbose_name='original headline')),
+                ('original_headline_ar', models.CharField(blank=True, help_text='The headline as the source published it, quoted in lists.', max_length=400, null=True, verbose_name='original headline')),
+                ('original_headline_zh_hans', models.CharField(blank=True, help_text='The headline as the source published it, quoted in lists.', max_length=400, null=True, verbose_name='original headline')),
+                ('original_headline_ja', models.CharField(blank=True, help_text='The headline as the source published it, quoted in lists.', max_length=400, null=True, verbose_name='original headline')),
+                ('original_headline_ko', models.CharField(blank=True, help_text='The headline as the source published it, quoted in lists.', max_length=400, null=True, verbose_name='original headline')),
+                ('original_published_on', models.DateField(blank=True, null=True, verbose_name='original publication date')),
+                ('source_url', models.URLField(blank=True, max_length=1000, verbose_name='source address')),
             ],
             options={
-                "verbose_name": "article",
-                "verbose_name_plural": "articles",
+                'verbose_name': 'article',
+                'verbose_name_plural': 'articles',
             },
-            bases=("stories.item",),
+            bases=('stories.item',),
         ),
         migrations.CreateModel(
-            name="Opinion",
+            name='Opinion',
             fields=[
-                (
-                    "item_ptr",
-                    models.OneToOneField(
-                        auto_created=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        parent_link=True,
-                        primary_key=True,
-                        serialize=False,
-                        to="stories.item",
-                    ),
-                ),
-                ("author_name", models.CharField(max_length=200, verbose_name="author")),
-                (
-                    "author_role",
-                    models.CharField(blank=True, max_length=200, verbose_name="author's role"),
-                ),
-                (
-                    "author_role_en",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's role"
-                    ),
-                ),
-                (
-                    "author_role_es",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's role"
-                    ),
-                ),
-                (
-                    "author_role_fr",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's role"
-                    ),
-                ),
-                (
-                    "author_role_de",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's role"
-                    ),
-                ),
-                (
-                    "author_role_pt",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's role"
-                    ),
-                ),
-                (
-                    "author_role_ru",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's role"
-                    ),
-                ),
-                (
-                    "author_role_ar",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's role"
-                    ),
-                ),
-                (
-                    "author_role_zh_hans",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's role"
-                    ),
-                ),
-                (
-                    "author_role_ja",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's role"
-                    ),
-                ),
-                (
-                    "author_role_ko",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's role"
-                    ),
-                ),
-                (
-                    "author_organisation",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="author's organisation"
-                    ),
-                ),
-                (
-                    "author_organisation_en",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's organisation"
-                    ),
-                ),
-                (
-                    "author_organisation_es",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's organisation"
-                    ),
-                ),
-                (
-                    "author_organisation_fr",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's organisation"
-                    ),
-                ),
-                (
-                    "author_organisation_de",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's organisation"
-                    ),
-                ),
-                (
-                    "author_organisation_pt",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's organisation"
-                    ),
-                ),
-                (
-                    "author_organisation_ru",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's organisation"
-                    ),
-                ),
-                (
-                    "author_organisation_ar",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's organisation"
-                    ),
-                ),
-                (
-                    "author_organisation_zh_hans",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's organisation"
-                    ),
-                ),
-                (
-                    "author_organisation_ja",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's organisation"
-                    ),
-                ),
-                (
-                    "author_organisation_ko",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="author's organisation"
-                    ),
-                ),
-                ("series", models.CharField(blank=True, max_length=300, verbose_name="series")),
-                (
-                    "series_en",
-                    models.CharField(blank=True, max_length=300, null=True, verbose_name="series"),
-                ),
-                (
-                    "series_es",
-                    models.CharField(blank=True, max_length=300, null=True, verbose_name="series"),
-                ),
-                (
-                    "series_fr",
-                    models.CharField(blank=True, max_length=300, null=True, verbose_name="series"),
-                ),
-                (
-                    "series_de",
-                    models.CharField(blank=True, max_length=300, null=True, verbose_name="series"),
-                ),
-                (
-                    "series_pt",
-                    models.CharField(blank=True, max_length=300, null=True, verbose_name="series"),
-                ),
-                (
-                    "series_ru",
-                    models.CharField(blank=True, max_length=300, null=True, verbose_name="series"),
-                ),
-                (
-                    "series_ar",
-                    models.CharField(blank=True, max_length=300, null=True, verbose_name="series"),
-                ),
-                (
-                    "series_zh_hans",
-                    models.CharField(blank=True, max_length=300, null=True, verbose_name="series"),
-                ),
-                (
-                    "series_ja",
-                    models.CharField(blank=True, max_length=300, null=True, verbose_name="series"),
-                ),
-                (
-                    "series_ko",
-                    models.CharField(blank=True, max_length=300, null=True, verbose_name="series"),
-                ),
+                ('item_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='stories.item')),
+                ('author_name', models.CharField(max_length=200, verbose_name='author')),
+                ('author_role', models.CharField(blank=True, max_length=200, verbose_name="author's role")),
+                ('author_role_en', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's role")),
+                ('author_role_es', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's role")),
+                ('author_role_fr', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's role")),
+                ('author_role_de', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's role")),
+                ('author_role_pt', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's role")),
+                ('author_role_ru', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's role")),
+                ('author_role_ar', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's role")),
+                ('author_role_zh_hans', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's role")),
+                ('author_role_ja', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's role")),
+                ('author_role_ko', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's role")),
+                ('author_organisation', models.CharField(blank=True, max_length=200, verbose_name="author's organisation")),
+                ('author_organisation_en', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's organisation")),
+                ('author_organisation_es', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's organisation")),
+                ('author_organisation_fr', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's organisation")),
+                ('author_organisation_de', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's organisation")),
+                ('author_organisation_pt', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's organisation")),
+                ('author_organisation_ru', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's organisation")),
+                ('author_organisation_ar', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's organisation")),
+                ('author_organisation_zh_hans', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's organisation")),
+                ('author_organisation_ja', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's organisation")),
+                ('author_organisation_ko', models.CharField(blank=True, max_length=200, null=True, verbose_name="author's organisation")),
+                ('series', models.CharField(blank=True, max_length=300, verbose_name='series')),
+                ('series_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='series')),
+                ('series_es', models.CharField(blank=True, max_length=300, null=True, verbose_name='series')),
+                ('series_fr', models.CharField(blank=True, max_length=300, null=True, verbose_name='series')),
+                ('series_de', models.CharField(blank=True, max_length=300, null=True, verbose_name='series')),
+                ('series_pt', models.CharField(blank=True, max_length=300, null=True, verbose_name='series')),
+                ('series_ru', models.CharField(blank=True, max_length=300, null=True, verbose_name='series')),
+                ('series_ar', models.CharField(blank=True, max_length=300, null=True, verbose_name='series')),
+                ('series_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='series')),
+                ('series_ja', models.CharField(blank=True, max_length=300, null=True, verbose_name='series')),
+                ('series_ko', models.CharField(blank=True, max_length=300, null=True, verbose_name='series')),
             ],
             options={
-                "verbose_name": "opinion",
-                "verbose_name_plural": "opinions",
+                'verbose_name': 'opinion',
+                'verbose_name_plural': 'opinions',
             },
-            bases=("stories.item",),
+            bases=('stories.item',),
         ),
         migrations.CreateModel(
-            name="Statement",
+            name='Statement',
             fields=[
-                (
-                    "item_ptr",
-                    models.OneToOneField(
-                        auto_created=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        parent_link=True,
-                        primary_key=True,
-                        serialize=False,
-                        to="stories.item",
-                    ),
-                ),
+                ('item_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='stories.item')),
             ],
             options={
-                "verbose_name": "statement",
-                "verbose_name_plural": "statements",
+                'verbose_name': 'statement',
+                'verbose_name_plural': 'statements',
             },
-            bases=("stories.item",),
+            bases=('stories.item',),
         ),
         migrations.CreateModel(
-            name="TaggedItem",
+            name='TaggedItem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("object_id", models.IntegerField(db_index=True, verbose_name="object ID")),
-                (
-                    "content_type",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="%(app_label)s_%(class)s_tagged_items",
-                        to="contenttypes.contenttype",
-                        verbose_name="content type",
-                    ),
-                ),
-                (
-                    "tag",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="tagged_items",
-                        to="stories.tag",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('object_id', models.IntegerField(db_index=True, verbose_name='object ID')),
+                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s_tagged_items', to='contenttypes.contenttype', verbose_name='content type')),
+                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_items', to='stories.tag')),
             ],
             options={
-                "verbose_name": "tagged item",
-                "verbose_name_plural": "tagged items",
+                'verbose_name': 'tagged item',
+                'verbose_name_plural': 'tagged items',
             },
         ),
         migrations.AddField(
-            model_name="item",
-            name="tags",
-            field=taggit.managers.TaggableManager(
-                blank=True,
-                help_text="A comma-separated list of tags.",
-                through="stories.TaggedItem",
-                to="stories.Tag",
-                verbose_name="tags",
-            ),
+            model_name='item',
+            name='tags',
+            field=taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='stories.TaggedItem', to='stories.Tag', verbose_name='tags'),
         ),
         migrations.CreateModel(
-            name="Topic",
+            name='Topic',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("published", "Published")],
-                        db_index=True,
-                        default="draft",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now,
-                        help_text="A date in the future schedules the item: it stays hidden until then.",
-                        verbose_name="publication date and time",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("title_en", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_es", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_fr", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_de", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_pt", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_ru", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_ar", models.CharField(max_length=200, null=True, verbose_name="title")),
-                (
-                    "title_zh_hans",
-                    models.CharField(max_length=200, null=True, verbose_name="title"),
-                ),
-                ("title_ja", models.CharField(max_length=200, null=True, verbose_name="title")),
-                ("title_ko", models.CharField(max_length=200, null=True, verbose_name="title")),
-                (
-                    "slug",
-                    models.SlugField(
-                        allow_unicode=True, max_length=200, unique=True, verbose_name="slug"
-                    ),
-                ),
-                ("intro", models.TextField(blank=True, default="", verbose_name="introduction")),
-                (
-                    "intro_en",
-                    models.TextField(
-                        blank=True, default="", null=True, verbose_name="introduction"
-                    ),
-                ),
-                (
-                    "intro_es",
-                    models.TextField(
-                        blank=True, default="", null=True, verbose_name="introduction"
-                    ),
-                ),
-                (
-                    "intro_fr",
-                    models.TextField(
-                        blank=True, default="", null=True, verbose_name="introduction"
-                    ),
-                ),
-                (
-                    "intro_de",
-                    models.TextField(
-                        blank=True, default="", null=True, verbose_name="introduction"
-                    ),
-                ),
-                (
-                    "intro_pt",
-                    models.TextField(
-                        blank=True, default="", null=True, verbose_name="introduction"
-                    ),
-                ),
-                (
-                    "intro_ru",
-                    models.TextField(
-                        blank=True, default="", null=True, verbose_name="introduction"
-                    ),
-                ),
-                (
-                    "intro_ar",
-                    models.TextField(
-                        blank=True, default="", null=True, verbose_name="introduction"
-                    ),
-                ),
-                (
-                    "intro_zh_hans",
-                    models.TextField(
-                        blank=True, default="", null=True, verbose_name="introduction"
-                    ),
-                ),
-                (
-                    "intro_ja",
-                    models.TextField(
-                        blank=True, default="", null=True, verbose_name="introduction"
-                    ),
-                ),
-                (
-                    "intro_ko",
-                    models.TextField(
-                        blank=True, default="", null=True, verbose_name="introduction"
-                    ),
-                ),
-                (
-                    "summary",
-                    models.TextField(
-                        blank=True,
-                        help_text="One or two sentences for lists and search.",
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_en",
-                    models.TextField(
-                        blank=True,
-                        help_text="One or two sentences for lists and search.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_es",
-                    models.TextField(
-                        blank=True,
-                        help_text="One or two sentences for lists and search.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_fr",
-                    models.TextField(
-                        blank=True,
-                        help_text="One or two sentences for lists and search.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_de",
-                    models.TextField(
-                        blank=True,
-                        help_text="One or two sentences for lists and search.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_pt",
-                    models.TextField(
-                        blank=True,
-                        help_text="One or two sentences for lists and search.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_ru",
-                    models.TextField(
-                        blank=True,
-                        help_text="One or two sentences for lists and search.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_ar",
-                    models.TextField(
-                        blank=True,
-                        help_text="One or two sentences for lists and search.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_zh_hans",
-                    models.TextField(
-                        blank=True,
-                        help_text="One or two sentences for lists and search.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_ja",
-                    models.TextField(
-                        blank=True,
-                        help_text="One or two sentences for lists and search.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "summary_ko",
-                    models.TextField(
-                        blank=True,
-                        help_text="One or two sentences for lists and search.",
-                        null=True,
-                        verbose_name="summary",
-                    ),
-                ),
-                (
-                    "lead_image",
-                    models.ImageField(blank=True, upload_to="topics/", verbose_name="lead image"),
-                ),
-                (
-                    "image_alt",
-                    models.CharField(blank=True, max_length=300, verbose_name="image description"),
-                ),
-                (
-                    "image_alt_en",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="image description"
-                    ),
-                ),
-                (
-                    "image_alt_es",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="image description"
-                    ),
-                ),
-                (
-                    "image_alt_fr",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="image description"
-                    ),
-                ),
-                (
-                    "image_alt_de",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="image description"
-                    ),
-                ),
-                (
-                    "image_alt_pt",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="image description"
-                    ),
-                ),
-                (
-                    "image_alt_ru",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="image description"
-                    ),
-                ),
-                (
-                    "image_alt_ar",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="image description"
-                    ),
-                ),
-                (
-                    "image_alt_zh_hans",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="image description"
-                    ),
-                ),
-                (
-                    "image_alt_ja",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="image description"
-                    ),
-                ),
-                (
-                    "image_alt_ko",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="image description"
-                    ),
-                ),
-                (
-                    "image_credit",
-                    models.CharField(blank=True, max_length=200, verbose_name="image credit"),
-                ),
-                (
-                    "image_credit_en",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="image credit"
-                    ),
-                ),
-                (
-                    "image_credit_es",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="image credit"
-                    ),
-                ),
-                (
-                    "image_credit_fr",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="image credit"
-                    ),
-                ),
-                (
-                    "image_credit_de",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="image credit"
-                    ),
-                ),
-                (
-                    "image_credit_pt",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="image credit"
-                    ),
-                ),
-                (
-                    "image_credit_ru",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="image credit"
-                    ),
-                ),
-                (
-                    "image_credit_ar",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="image credit"
-                    ),
-                ),
-                (
-                    "image_credit_zh_hans",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="image credit"
-                    ),
-                ),
-                (
-                    "image_credit_ja",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="image credit"
-                    ),
-                ),
-                (
-                    "image_credit_ko",
-                    models.CharField(
-                        blank=True, max_length=200, null=True, verbose_name="image credit"
-                    ),
-                ),
-                ("quote", models.TextField(blank=True, verbose_name="pull quote")),
-                ("quote_en", models.TextField(blank=True, null=True, verbose_name="pull quote")),
-                ("quote_es", models.TextField(blank=True, null=True, verbose_name="pull quote")),
-                ("quote_fr", models.TextField(blank=True, null=True, verbose_name="pull quote")),
-                ("quote_de", models.TextField(blank=True, null=True, verbose_name="pull quote")),
-                ("quote_pt", models.TextField(blank=True, null=True, verbose_name="pull quote")),
-                ("quote_ru", models.TextField(blank=True, null=True, verbose_name="pull quote")),
-                ("quote_ar", models.TextField(blank=True, null=True, verbose_name="pull quote")),
-                (
-                    "quote_zh_hans",
-                    models.TextField(blank=True, null=True, verbose_name="pull quote"),
-                ),
-                ("quote_ja", models.TextField(blank=True, null=True, verbose_name="pull quote")),
-                ("quote_ko", models.TextField(blank=True, null=True, verbose_name="pull quote")),
-                (
-                    "quote_attribution",
-                    models.CharField(blank=True, max_length=300, verbose_name="quote attribution"),
-                ),
-                (
-                    "quote_attribution_en",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="quote attribution"
-                    ),
-                ),
-                (
-                    "quote_attribution_es",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="quote attribution"
-                    ),
-                ),
-                (
-                    "quote_attribution_fr",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="quote attribution"
-                    ),
-                ),
-                (
-                    "quote_attribution_de",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="quote attribution"
-                    ),
-                ),
-                (
-                    "quote_attribution_pt",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="quote attribution"
-                    ),
-                ),
-                (
-                    "quote_attribution_ru",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="quote attribution"
-                    ),
-                ),
-                (
-                    "quote_attribution_ar",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="quote attribution"
-                    ),
-                ),
-                (
-                    "quote_attribution_zh_hans",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="quote attribution"
-                    ),
-                ),
-                (
-                    "quote_attribution_ja",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="quote attribution"
-                    ),
-                ),
-                (
-                    "quote_attribution_ko",
-                    models.CharField(
-                        blank=True, max_length=300, null=True, verbose_name="quote attribution"
-                    ),
-                ),
-                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
-                (
-                    "featured",
-                    models.BooleanField(default=False, verbose_name="featured on the home page"),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="children",
-                        to="stories.topic",
-                        verbose_name="parent topic",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], db_index=True, default='draft', max_length=10, verbose_name='status')),
+                ('published_at', models.DateTimeField(default=django.utils.timezone.now, help_text='A date in the future schedules the item: it stays hidden until then.', verbose_name='publication date and time')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('title_en', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_es', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_fr', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_de', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_pt', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_ru', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_ar', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_zh_hans', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_ja', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('title_ko', models.CharField(max_length=200, null=True, verbose_name='title')),
+                ('slug', models.SlugField(allow_unicode=True, max_length=200, unique=True, verbose_name='slug')),
+                ('intro', models.TextField(blank=True, default='', verbose_name='introduction')),
+                ('intro_en', models.TextField(blank=True, default='', null=True, verbose_name='introduction')),
+                ('intro_es', models.TextField(blank=True, default='', null=True, verbose_name='introduction')),
+                ('intro_fr', models.TextField(blank=True, default='', null=True, verbose_name='introduction')),
+                ('intro_de', models.TextField(blank=True, default='', null=True, verbose_name='introduction')),
+                ('intro_pt', models.TextField(blank=True, default='', null=True, verbose_name='introduction')),
+                ('intro_ru', models.TextField(blank=True, default='', null=True, verbose_name='introduction')),
+                ('intro_ar', models.TextField(blank=True, default='', null=True, verbose_name='introduction')),
+                ('intro_zh_hans', models.TextField(blank=True, default='', null=True, verbose_name='introduction')),
+                ('intro_ja', models.TextField(blank=True, default='', null=True, verbose_name='introduction')),
+                ('intro_ko', models.TextField(blank=True, default='', null=True, verbose_name='introduction')),
+                ('summary', models.TextField(blank=True, help_text='One or two sentences for lists and search.', verbose_name='summary')),
+                ('summary_en', models.TextField(blank=True, help_text='One or two sentences for lists and search.', null=True, verbose_name='summary')),
+                ('summary_es', models.TextField(blank=True, help_text='One or two sentences for lists and search.', null=True, verbose_name='summary')),
+                ('summary_fr', models.TextField(blank=True, help_text='One or two sentences for lists and search.', null=True, verbose_name='summary')),
+                ('summary_de', models.TextField(blank=True, help_text='One or two sentences for lists and search.', null=True, verbose_name='summary')),
+                ('summary_pt', models.TextField(blank=True, help_text='One or two sentences for lists and search.', null=True, verbose_name='summary')),
+                ('summary_ru', models.TextField(blank=True, help_text='One or two sentences for lists and search.', null=True, verbose_name='summary')),
+                ('summary_ar', models.TextField(blank=True, help_text='One or two sentences for lists and search.', null=True, verbose_name='summary')),
+                ('summary_zh_hans', models.TextField(blank=True, help_text='One or two sentences for lists and search.', null=True, verbose_name='summary')),
+                ('summary_ja', models.TextField(blank=True, help_text='One or two sentences for lists and search.', null=True, verbose_name='summary')),
+                ('summary_ko', models.TextField(blank=True, help_text='One or two sentences for lists and search.', null=True, verbose_name='summary')),
+                ('lead_image', models.ImageField(blank=True, upload_to='topics/', verbose_name='lead image')),
+                ('image_alt', models.CharField(blank=True, max_length=300, verbose_name='image description')),
+                ('image_alt_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='image description')),
+                ('image_alt_es', models.CharField(blank=True, max_length=300, null=True, verbose_name='image description')),
+                ('image_alt_fr', models.CharField(blank=True, max_length=300, null=True, verbose_name='image description')),
+                ('image_alt_de', models.CharField(blank=True, max_length=300, null=True, verbose_name='image description')),
+                ('image_alt_pt', models.CharField(blank=True, max_length=300, null=True, verbose_name='image description')),
+                ('image_alt_ru', models.CharField(blank=True, max_length=300, null=True, verbose_name='image description')),
+                ('image_alt_ar', models.CharField(blank=True, max_length=300, null=True, verbose_name='image description')),
+                ('image_alt_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='image description')),
+                ('image_alt_ja', models.CharField(blank=True, max_length=300, null=True, verbose_name='image description')),
+                ('image_alt_ko', models.CharField(blank=True, max_length=300, null=True, verbose_name='image description')),
+                ('image_credit', models.CharField(blank=True, max_length=200, verbose_name='image credit')),
+                ('image_credit_en', models.CharField(blank=True, max_length=200, null=True, verbose_name='image credit')),
+                ('image_credit_es', models.CharField(blank=True, max_length=200, null=True, verbose_name='image credit')),
+                ('image_credit_fr', models.CharField(blank=True, max_length=200, null=True, verbose_name='image credit')),
+                ('image_credit_de', models.CharField(blank=True, max_length=200, null=True, verbose_name='image credit')),
+                ('image_credit_pt', models.CharField(blank=True, max_length=200, null=True, verbose_name='image credit')),
+                ('image_credit_ru', models.CharField(blank=True, max_length=200, null=True, verbose_name='image credit')),
+                ('image_credit_ar', models.CharField(blank=True, max_length=200, null=True, verbose_name='image credit')),
+                ('image_credit_zh_hans', models.CharField(blank=True, max_length=200, null=True, verbose_name='image credit')),
+                ('image_credit_ja', models.CharField(blank=True, max_length=200, null=True, verbose_name='image credit')),
+                ('image_credit_ko', models.CharField(blank=True, max_length=200, null=True, verbose_name='image credit')),
+                ('quote', models.TextField(blank=True, verbose_name='pull quote')),
+                ('quote_en', models.TextField(blank=True, null=True, verbose_name='pull quote')),
+                ('quote_es', models.TextField(blank=True, null=True, verbose_name='pull quote')),
+                ('quote_fr', models.TextField(blank=True, null=True, verbose_name='pull quote')),
+                ('quote_de', models.TextField(blank=True, null=True, verbose_name='pull quote')),
+                ('quote_pt', models.TextField(blank=True, null=True, verbose_name='pull quote')),
+                ('quote_ru', models.TextField(blank=True, null=True, verbose_name='pull quote')),
+                ('quote_ar', models.TextField(blank=True, null=True, verbose_name='pull quote')),
+                ('quote_zh_hans', models.TextField(blank=True, null=True, verbose_name='pull quote')),
+                ('quote_ja', models.TextField(blank=True, null=True, verbose_name='pull quote')),
+                ('quote_ko', models.TextField(blank=True, null=True, verbose_name='pull quote')),
+                ('quote_attribution', models.CharField(blank=True, max_length=300, verbose_name='quote attribution')),
+                ('quote_attribution_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='quote attribution')),
+                ('quote_attribution_es', models.CharField(blank=True, max_length=300, null=True, verbose_name='quote attribution')),
+                ('quote_attribution_fr', models.CharField(blank=True, max_length=300, null=True, verbose_name='quote attribution')),
+                ('quote_attribution_de', models.CharField(blank=True, max_length=300, null=True, verbose_name='quote attribution')),
+                ('quote_attribution_pt', models.CharField(blank=True, max_length=300, null=True, verbose_name='quote attribution')),
+                ('quote_attribution_ru', models.CharField(blank=True, max_length=300, null=True, verbose_name='quote attribution')),
+                ('quote_attribution_ar', models.CharField(blank=True, max_length=300, null=True, verbose_name='quote attribution')),
+                ('quote_attribution_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='quote attribution')),
+                ('quote_attribution_ja', models.CharField(blank=True, max_length=300, null=True, verbose_name='quote attribution')),
+                ('quote_attribution_ko', models.CharField(blank=True, max_length=300, null=True, verbose_name='quote attribution')),
+                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
+                ('featured', models.BooleanField(default=False, verbose_name='featured on the home page')),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='stories.topic', verbose_name='parent topic')),
             ],
             options={
-                "verbose_name": "topic",
-                "verbose_name_plural": "topics",
-                "ordering": ["position", "title"],
+                'verbose_name': 'topic',
+                'verbose_name_plural': 'topics',
+                'ordering': ['position', 'title'],
             },
         ),
         migrations.AddField(
-            model_name="item",
-            name="topics",
-            field=models.ManyToManyField(
-                blank=True, related_name="items", to="stories.topic", verbose_name="topics"
-            ),
+            model_name='item',
+            name='topics',
+            field=models.ManyToManyField(blank=True, related_name='items', to='stories.topic', verbose_name='topics'),
         ),
         migrations.CreateModel(
-            name="Signatory",
+            name='Signatory',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=300, verbose_name="organisation")),
-                (
-                    "country",
-                    django_countries.fields.CountryField(
-                        blank=True, max_length=2, verbose_name="country"
-                    ),
-                ),
-                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
-                (
-                    "statement",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="signatories",
-                        to="stories.statement",
-                        verbose_name="statement",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=300, verbose_name='organisation')),
+                ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
+                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
+                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatories', to='stories.statement', verbose_name='statement')),
             ],
             options={
-                "verbose_name": "signatory",
-                "verbose_name_plural": "signatories",
-                "ordering": ["position", "name", "id"],
+                'verbose_name': 'signatory',
+                'verbose_name_plural': 'signatories',
+                'ordering': ['position', 'name', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Story",
+            name='Story',
             fields=[
-                (
-                    "item_ptr",
-                    models.OneToOneField(
-                        auto_created=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        parent_link=True,
-                        primary_key=True,
-                        serialize=False,
-                        to="stories.item",
-                    ),
-                ),
-                (
-                    "related_items",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="in_stories",
-                        to="stories.item",
-                        verbose_name="related items",
-                    ),
-                ),
+                ('item_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='stories.item')),
+                ('related_items', models.ManyToManyField(blank=True, related_name='in_stories', to='stories.item', verbose_name='related items')),
             ],
             options={
-                "verbose_name": "story",
-                "verbose_name_plural": "stories",
+                'verbose_name': 'story',
+                'verbose_name_plural': 'stories',
             },
-            bases=("stories.item",),
+            bases=('stories.item',),
         ),
         migrations.AddIndex(
-            model_name="taggeditem",
-            index=models.Index(
-                fields=["content_type", "object_id"], name="stories_tag_content_5e2fdd_idx"
-            ),
+            model_name='taggeditem',
+            index=models.Index(fields=['content_type', 'object_id'], name='stories_tag_content_5e2fdd_idx'),
         ),
         migrations.AddConstraint(
-            model_name="topic",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("parent", models.F("id")), _negated=True),
-                name="topic_not_its_own_parent",
-            ),
+            model_name='topic',
+            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='topic_not_its_own_parent'),
         ),
         migrations.AddIndex(
-            model_name="item",
-            index=models.Index(fields=["-published_at", "-id"], name="item_newest_first"),
+            model_name='item',
+            index=models.Index(fields=['-published_at', '-id'], name='item_newest_first'),
         ),
         migrations.AddIndex(
-            model_name="item",
-            index=models.Index(fields=["status", "published_at"], name="item_status_published"),
+            model_name='item',
+            index=models.Index(fields=['status', 'published_at'], name='item_status_published'),
         ),
         migrations.AddIndex(
-            model_name="item",
-            index=models.Index(fields=["kind", "-published_at"], name="item_kind_newest"),
+            model_name='item',
+            index=models.Index(fields=['kind', '-published_at'], name='item_kind_newest'),
         ),
         migrations.AddIndex(
-            model_name="signatory",
-            index=models.Index(fields=["statement", "name"], name="signatory_by_name"),
+            model_name='signatory',
+            index=models.Index(fields=['statement', 'name'], name='signatory_by_name'),
         ),
         migrations.AddConstraint(
-            model_name="signatory",
-            constraint=models.UniqueConstraint(
-                fields=("statement", "name"), name="signatory_once_per_statement"
-            ),
+            model_name='signatory',
+            constraint=models.UniqueConstraint(fields=('statement', 'name'), name='signatory_once_per_statement'),
         ),
     ]

@@ -74,9 +74,9 @@ WEIGHTED = "setweight(to_tsvector('{config}'::regconfig, COALESCE({text}, '')), 
 
 def vector_sql(code: str) -> str:
     """The generated column's expression: title A, summary and search text B, body C."""
-    title = f"COALESCE(\"title_{code}\", '')"
-    middle = f"(COALESCE(\"summary_{code}\", '') || ' ' || COALESCE(\"search_extra\", ''))"
-    body = f"COALESCE(\"body_{code}\", '')"
+    title = f'COALESCE("title_{code}", \'\')'
+    middle = f'(COALESCE("summary_{code}", \'\') || \' \' || COALESCE("search_extra", \'\'))'
+    body = f'COALESCE("body_{code}", \'\')'
     if code in CJK:
         title = f"rc_cjk_bigrams({title})"
         middle = f"rc_cjk_bigrams({middle})"

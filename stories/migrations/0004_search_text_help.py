@@ -4,20 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("stories", "0003_tags_point_at_items"),
+        ('stories', '0003_tags_point_at_items'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="item",
-            name="search_extra",
-            field=models.TextField(
-                blank=True,
-                default="",
-                editable=False,
-                help_text="Author, publication and company names, kept current for the search index.",
-                verbose_name="search text",
-            ),
+            model_name='item',
+            name='search_extra',
+            field=models.TextField(blank=True, default='', editable=False, help_text='Author, publication and company names, kept current for the search index.', verbose_name='search text'),
         ),
     ]

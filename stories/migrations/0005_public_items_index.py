@@ -4,18 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("companies", "0001_initial"),
-        ("stories", "0004_search_text_help"),
+        ('companies', '0001_initial'),
+        ('stories', '0004_search_text_help'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="item",
-            index=models.Index(
-                condition=models.Q(("status", "published")),
-                fields=["-published_at", "-id"],
-                name="item_public_newest",
-            ),
+            model_name='item',
+            index=models.Index(condition=models.Q(('status', 'published')), fields=['-published_at', '-id'], name='item_public_newest'),
         ),
     ]

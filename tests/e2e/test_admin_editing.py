@@ -1,5 +1,5 @@
-"""An editor in a real browser (Debian chromium): language tabs, the rich-text editor in
-each tab, and the slug filled in from the English title."""
+"""An editor in a real browser (Debian chromium): the form's language switch, the rich-text
+editor of each language, and the slug filled in from the English title."""
 
 import pytest
 from playwright.sync_api import expect
@@ -15,12 +15,12 @@ pytestmark = [
 ]
 
 
-def tab_group(page, field_id):
-    """The tabs holding every language of the field whose English input is `field_id`."""
-    return page.locator(".ui-tabs", has=page.locator(f"#{field_id}"))
+def show_language(page, name):
+    """Choose `name` on the form's one language switch."""
+    page.locator("#rc-language-switch").get_by_role("radio", name=name).check()
 
 
-def test_editor_writes_a_french_story_in_the_tabs_with_the_rich_text_editor(web):
+def test_editor_writes_a_french_story_with_the_language_switch_and_rich_text_editor(web):
     make_editor(username="editor", password="a-long-editor-password")
     web.goto("/admin/login/?next=/admin/stories/story/add/")
     web.fill("#id_username", "editor")
@@ -33,20 +33,19 @@ def test_editor_writes_a_french_story_in_the_tabs_with_the_rich_text_editor(web)
     web.locator("#id_title_en").press_sequentially("Droits numériques: a new report")
     assert web.input_value("#id_slug") == "droits-numériques-a-new-report"
 
-    tab_group(web, "id_title_en").get_by_role("tab", name="FR").click()
+    show_language(web, "French")
     assert web.locator("#id_title_fr").is_visible()
     assert not web.locator("#id_title_en").is_visible()
     web.fill("#id_title_fr", "Droits numériques : un nouveau rapport")
 
-    tab_group(web, "id_body_en").get_by_role("tab", name="FR").click()
     french_body = web.locator(".prose-editor:has(#id_body_fr) .ProseMirror[contenteditable=true]")
     french_body.click()
     web.keyboard.type("Bonjour ")
     web.keyboard.press("Control+b")
     web.keyboard.type("gras")
-    screenshot(web, "admin-story-french-tab.png")
+    screenshot(web, "admin-story-french.png")
 
-    tab_group(web, "id_body_en").get_by_role("tab", name="AR").click()
+    show_language(web, "Arabic")
     arabic_body = web.locator(".prose-editor:has(#id_body_ar) .ProseMirror[contenteditable=true]")
     assert arabic_body.evaluate("e => getComputedStyle(e).direction") == "rtl"
     assert web.locator("#id_title_ar").evaluate("e => getComputedStyle(e).direction") == "rtl"

@@ -157,8 +157,8 @@ def test_an_editor_logs_in_lists_edits_rich_text_and_saves_with_no_policy_violat
     page.wait_for_url(f"**{change}")
     settle(page)
 
-    # The Spanish body, empty so far: its own tab, its own editor.
-    page.locator(".ui-tabs", has=page.locator("#id_body_en")).get_by_role("tab", name="ES").click()
+    # The Spanish body, empty so far: shown by the form's language switch, its own editor.
+    page.locator("#rc-language-switch").get_by_role("radio", name="Spanish").check()
     body = page.locator(".prose-editor:has(#id_body_es) .ProseMirror[contenteditable=true]")
     body.click()
     page.keyboard.type("El servicio volvió ")

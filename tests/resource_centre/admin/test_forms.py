@@ -1,4 +1,4 @@
-"""The change forms: a rich-text editor in every language tab whose output is cleaned on
+"""The change forms: a rich-text editor in every language whose output is cleaned on
 save, slugs filled in from the English title, topic and company pickers, and company
 responses edited on the story they respond to."""
 
@@ -59,11 +59,10 @@ def test_story_form_has_a_rich_text_editor_for_every_language(editor_client):
     assert "django_prose_editor/configurable.js" in html
 
 
-def test_translated_fields_come_in_tabs_served_from_our_own_static_files(editor_client):
+def test_the_language_switch_is_served_from_our_own_static_files(editor_client):
     html = editor_client.get("/admin/stories/story/add/").content.decode()
 
-    assert "/static/resource_centre/vendor/jquery-ui-1.14.2/widgets/tabs.js" in html
-    assert "/static/modeltranslation/js/tabbed_translation_fields.js" in html
+    assert "/static/resource_centre/admin/language_switch.js" in html
     assert "googleapis" not in html
 
 
