@@ -77,7 +77,7 @@ class _Searchable:
                 "class": _with_class(attrs, SEARCHABLE_CLASS),
                 "data-theme": THEME,
                 "data-placeholder": str(self.placeholder),
-                "data-allow-clear": json.dumps(not self.is_required),
+                "data-allow-clear": _allow_clear(self),
                 "lang": get_select2_language(),
             }
         )
@@ -86,6 +86,13 @@ class _Searchable:
     @property
     def media(self):
         return select2_media()
+
+
+def _allow_clear(widget) -> str:
+    """select2's "clear" button, for a single choice that may be empty. Never for several
+    choices: each has its own remove button, and the clear button there empties the whole
+    field on Backspace in an empty search box (and sits in a list where only items may)."""
+    return json.dumps(not widget.is_required and not widget.allow_multiple_selected)
 
 
 class SearchableSelect(_Searchable, forms.Select):
@@ -145,6 +152,7 @@ class _Prompted:
     def build_attrs(self, base_attrs, extra_attrs=None):
         attrs = super().build_attrs(base_attrs, extra_attrs)
         attrs["data-placeholder"] = str(self.placeholder)
+        attrs["data-allow-clear"] = _allow_clear(self)
         return attrs
 
     @property

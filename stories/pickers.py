@@ -15,6 +15,8 @@ New tags are made when the item is saved (taggit creates the names it is given, 
 editor's language), never while the form is checked.
 """
 
+import csv
+
 from django import forms
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -25,7 +27,6 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
-from taggit.utils import parse_tags
 
 from resource_centre.i18n import columns, normalise_language
 from resource_centre.pickers import CreatingAutocompleteSelectMultiple
@@ -75,11 +76,18 @@ class TagPickerField(forms.ModelMultipleChoiceField):
         return obj.label
 
 
+def parse_names(text: str) -> list[str]:
+    """Names separated by commas; a name holding a comma is written in double quotes
+    (`"Land, water"`), as in a CSV row. Spaces belong to the name: "Tailings dams" is one."""
+    cells = next(csv.reader([text.replace("\n", " ")], skipinitialspace=True), [])
+    return list(dict.fromkeys(" ".join(cell.split()) for cell in cells if cell.strip()))
+
+
 class NewTagsField(forms.CharField):
-    """Names of tags to create, separated by commas (quoted if a name holds one)."""
+    """Names of tags to create, separated by commas (see `parse_names`)."""
 
     def to_python(self, value):
-        names = parse_tags(super().to_python(value))
+        names = parse_names(super().to_python(value))
         too_long = [name for name in names if len(name) > NAME_MAX_LENGTH]
         if too_long:
             raise ValidationError(
@@ -126,7 +134,7 @@ def resolve_new_tags(names: list[str], language: str) -> tuple[list, list[str]]:
     is an error naming that tag; the rest are names to create."""
     tags, errors = [], []
     labelled = Tag.objects.with_label(language)
-    for name in dict.fromkeys(names):
+    for name in names:
         existing = labelled.label_is(name).first()
         if existing is not None:
             tags.append(existing)

@@ -36,6 +36,18 @@
         }
     }
 
+    // select2 shows "Searching…" or "No results found" as the only item of its list of
+    // choices, with the role "alert", which a list of choices may not hold: it becomes an
+    // option that cannot be chosen, still read out at once (aria-live).
+    const Results = $.fn.select2.amd.require('select2/results');
+    const displayMessage = Results.prototype.displayMessage;
+    Results.prototype.displayMessage = function(params) {
+        displayMessage.call(this, params);
+        this.$results.find('.select2-results__message').attr(
+            {role: 'option', 'aria-disabled': 'true'}
+        );
+    };
+
     const defaultMatcher = $.fn.select2.defaults.defaults.matcher;
 
     // select2's own matching (case and accents do not matter), and a choice's code.
@@ -53,14 +65,15 @@
         nameControls(select);
     }
 
-    // "a, b" holds two names: a name with a comma is written in double quotes.
+    // "a, b" holds two names: a name with a comma or a quote is written in double quotes,
+    // as in a CSV row (stories/pickers.py, parse_names).
     function quoted(name) {
-        return name.includes(',') ? `"${name.replace(/"/g, '')}"` : name;
+        return /[,"]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
     }
 
     function addName(input, name, status) {
         const names = input.value.split(',').map((part) => part.trim()).filter(Boolean);
-        if (!names.some((existing) => existing.toUpperCase() === name.toUpperCase())) {
+        if (!names.some((existing) => existing.toUpperCase() === quoted(name).toUpperCase())) {
             names.push(quoted(name));
             input.value = names.join(', ');
             input.dispatchEvent(new Event('input', {bubbles: true}));
@@ -131,7 +144,12 @@
     }
 
     $(() => init(document));
-    $(document).on('select2:open', (event) => nameControls(event.target));
+    $(document).on('select2:open', (event) => {
+        nameControls(event.target);
+        // An open combobox names the list it controls (select2 only says it owns it).
+        const selection = $(event.target).data('select2').$container.find('.select2-selection');
+        selection.attr('aria-controls', selection.attr('aria-owns'));
+    });
     document.addEventListener('formset:added', (event) => {
         init(event.target);
     });
