@@ -65,7 +65,10 @@ class ItemContentAdmin(PickerAdminMixin, ContentAdmin):
         ),
         "companies": (
             _("Search companies…"),
-            _("Type part of a company’s name, then choose it; choose every company it names."),
+            _(
+                "Type part of a company’s name, then choose it; choose every company the "
+                "item names."
+            ),
         ),
     }
 

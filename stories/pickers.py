@@ -166,8 +166,8 @@ class TaggedItemForm(forms.ModelForm):
         if NEW_TAGS_FIELD in self.fields:
             language = get_language_info(editor_language())["name_translated"]
             self.fields[NEW_TAGS_FIELD].help_text = _(
-                "Tags to create, named in %(language)s, separated by commas. A name that is "
-                "already a tag's is that tag."
+                "Tags to create, named in %(language)s, separated by commas. A name that "
+                "already exists adds that tag instead."
             ) % {"language": language}
             self.fields[NEW_TAGS_FIELD].widget.attrs["data-added-label"] = _(
                 "“%(name)s” is under New tags: the tag is made when you save."
