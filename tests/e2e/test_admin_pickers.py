@@ -13,7 +13,14 @@ from companies.models import Company
 from stories.models import Article, Tag
 from tests.e2e.conftest import _new_page, screenshot
 from tests.e2e.test_accessibility import AXE, BLOCKING_IMPACTS
-from tests.factories import ArticleFactory, CompanyFactory, TagFactory, TopicFactory
+from tests.factories import (
+    ArticleFactory,
+    CompanyFactory,
+    SignatoryFactory,
+    StatementFactory,
+    TagFactory,
+    TopicFactory,
+)
 from tests.resource_centre.admin.conftest import make_editor
 
 pytestmark = [
@@ -62,6 +69,7 @@ PICKER_PARTS = [
     ".field-tags",
     ".field-new_tags",
     ".field-headquarters_country",
+    ".field-country",
     ".select2-dropdown",
 ]
 
@@ -216,6 +224,25 @@ def test_company_headquarters_is_a_searchable_single_picker(french):
     assert Company.objects.get(pk=company.pk).headquarters_country == "DE"
 
 
+def test_a_signatory_row_added_in_the_page_gets_a_searchable_country_picker(french):
+    statement = StatementFactory()
+    SignatoryFactory(statement=statement, name="Rights Watch", country="FR")
+    log_in(french, f"/admin/stories/statement/{statement.pk}/change/")
+    expect(picker(french, "signatories-0-country")).to_contain_text("France")
+
+    french.locator(".add-row a").click()
+    row = picker(french, "signatories-1-country")
+    row.get_by_role("combobox").click()
+    french.keyboard.type("allem")
+    expect(options(french)).to_have_text(["Allemagne"])
+    french.keyboard.press("Enter")
+    french.fill("#id_signatories-1-name", "Press Forum")
+    french.click("input[name=_save]")
+    french.wait_for_url("**/admin/stories/statement/")
+    countries = dict(statement.signatories.values_list("name", "country"))
+    assert countries == {"Rights Watch": "FR", "Press Forum": "DE"}
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_item_and_company_forms_have_no_serious_or_critical_axe_violation(
     chromium_browser, live_server, language
@@ -226,12 +253,15 @@ def test_item_and_company_forms_have_no_serious_or_critical_axe_violation(
         article = ArticleFactory(countries=["DE"])
         article.tags.add(Tag.objects.get())
         company = CompanyFactory(headquarters_country="FR")
+        statement = StatementFactory()
+        SignatoryFactory(statement=statement, country="FR")
         log_in(page, f"/admin/stories/article/{article.pk}/change/")
         problems = []
         for path in [
             f"/admin/stories/article/{article.pk}/change/",
             "/admin/stories/story/add/",
             f"/admin/companies/company/{company.pk}/change/",
+            f"/admin/stories/statement/{statement.pk}/change/",
         ]:
             page.goto(path)
             problems += [f"{path}: {line}" for line in picker_violations(page)]

@@ -11,25 +11,36 @@
     const $ = django.jQuery;
     const CREATE_PREFIX = 'rc-create:';
 
-    function fieldLabel(select) {
+    // The element naming a select: its <label for>, or in a table of inline rows its
+    // column's heading.
+    function labelOf(select) {
         const label = select.id && document.querySelector(`label[for="${select.id}"]`);
-        return label ? label.textContent.replace(/:\s*$/, '').trim() : '';
+        if (label) {
+            return label;
+        }
+        const cell = select.closest('td');
+        const column = cell && [...cell.classList].find((name) => name.startsWith('field-'));
+        const table = cell && cell.closest('table');
+        return column && table
+            ? table.querySelector(`thead th.column-${column.slice('field-'.length)}`) : null;
     }
 
     // Names select2's combobox and search boxes after the field's label.
     function nameControls(select) {
         const instance = $(select).data('select2');
-        const name = fieldLabel(select);
+        const label = labelOf(select);
+        const name = label ? label.textContent.replace(/:\s*$/, '').trim() : '';
         if (!instance || !name) {
             return;
         }
-        const label = document.querySelector(`label[for="${select.id}"]`);
         if (!label.id) {
             label.id = `${select.id}-label`;
         }
         const selection = instance.$container.find('.select2-selection');
         const rendered = selection.attr('aria-labelledby');
-        selection.attr('aria-labelledby', rendered ? `${label.id} ${rendered}` : label.id);
+        if (!rendered || !rendered.split(' ').includes(label.id)) {
+            selection.attr('aria-labelledby', rendered ? `${label.id} ${rendered}` : label.id);
+        }
         instance.$container.find('.select2-search__field').attr('aria-label', name);
         if (instance.dropdown && instance.dropdown.$search) {
             instance.dropdown.$search.attr('aria-label', name);

@@ -304,7 +304,8 @@ def test_a_restore_brings_back_topics_companies_tags_and_removes_what_came_later
     company = f.CompanyFactory(name="Acme Mining")
     article = f.ArticleFactory(topics=[kept], companies=[company])
     article.tags.add(f.TagFactory(name="evictions"))
-    save(editor_client, article, topics=[str(added.pk)], companies=[], new_tags="pollution")
+    changes = {"topics": [str(added.pk)], "companies": [], "tags": [], "new_tags": "pollution"}
+    save(editor_client, article, **changes)
     save(editor_client, article, topics=[], tags=[])
 
     # The version of that first save holds the links it made, not those before.
