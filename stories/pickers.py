@@ -97,6 +97,14 @@ class NewTagsField(forms.CharField):
             )
         return names
 
+    def has_changed(self, initial, data):
+        """Changed when it names a tag: left empty, it is no change of the item's (nor a
+        "Changed New tags" in its history)."""
+        try:
+            return bool(self.to_python(data))
+        except ValidationError:
+            return True
+
 
 def tag_picker(source_field, admin_site_name: str) -> TagPickerField:
     """The picker of existing tags for `source_field` (an item's `tags`), in the editor's
