@@ -12,6 +12,7 @@ from resource_centre.content_admin import (
     VocabularyAdmin,
     translation_filters,
 )
+from resource_centre.pickers import PickerAdminMixin
 
 # Before the admins below: django-reversion's admin registers what is not registered yet.
 history.register(Sector)
@@ -33,7 +34,7 @@ class CompanyContactInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(ContentAdmin):
+class CompanyAdmin(PickerAdminMixin, ContentAdmin):
     """Companies are translated only in their description, so that decides the
     translation status."""
 

@@ -14,7 +14,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 from taggit.models import Tag as TaggitTag
@@ -27,6 +27,7 @@ from resource_centre.content_admin import (
     localized_fields,
     translation_filters,
 )
+from resource_centre.pickers import PickerAdminMixin
 from stories.models import (
     Article,
     Item,
@@ -38,6 +39,7 @@ from stories.models import (
     TaggedItem,
     Topic,
 )
+from stories.pickers import NEW_TAGS_FIELD, TagAutocompleteView, TaggedItemForm, tag_picker
 
 # Before the admins below: django-reversion's admin registers what is not registered yet.
 history.register(Topic)
@@ -51,8 +53,24 @@ history.register(Signatory)
 history.register(Statement, follow=("item_ptr", "signatories"))
 
 
-class ItemContentAdmin(ContentAdmin):
-    """The admin of one kind of item (article, story, ...): fields every item has."""
+class ItemContentAdmin(PickerAdminMixin, ContentAdmin):
+    """The admin of one kind of item (article, story, ...): fields every item has, with
+    pickers for topics, companies, countries and tags (stories/pickers.py)."""
+
+    form = TaggedItemForm
+    picker_prompts = {
+        "topics": (
+            _("Search topics…"),
+            _("Type part of a topic’s name, then choose it; choose as many as apply."),
+        ),
+        "companies": (
+            _("Search companies…"),
+            _(
+                "Type part of a company’s name, then choose it; choose every company the "
+                "item names."
+            ),
+        ),
+    }
 
     list_display = ("title", "state", "published_at", "translation_status", "site_link")
     list_display_links = ("title",)
@@ -68,6 +86,11 @@ class ItemContentAdmin(ContentAdmin):
         """Let an app above stories edit its own rows on this kind's page (the responses
         app adds the company responses to a story or article this way)."""
         cls.inlines = (*cls.inlines, *inlines)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            return tag_picker(db_field, self.admin_site.name)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_list_filter(self, request):
         return (
@@ -87,7 +110,10 @@ class ItemContentAdmin(ContentAdmin):
                     _("Publication"),
                     {"fields": ["status", "published_at", "original_language"]},
                 ),
-                (_("Filed under"), {"fields": ["topics", "companies", "countries", "tags"]}),
+                (
+                    _("Filed under"),
+                    {"fields": ["topics", "companies", "countries", "tags", NEW_TAGS_FIELD]},
+                ),
                 (
                     _("History"),
                     {"fields": ["created_at", "updated_at"], "classes": ["collapse"]},
@@ -140,7 +166,17 @@ class TopicAdmin(ContentAdmin):
 
 @admin.register(Tag)
 class TagAdmin(VocabularyAdmin):
-    pass
+    def get_urls(self):
+        """The tag picker's autocomplete (stories/pickers.py), beside the tags' own pages."""
+        autocomplete = TagAutocompleteView.as_view(admin_site=self.admin_site)
+        return [
+            path(
+                "autocomplete/",
+                self.admin_site.admin_view(autocomplete),
+                name="stories_tag_autocomplete",
+            ),
+            *super().get_urls(),
+        ]
 
 
 @admin.register(Item)
@@ -248,7 +284,7 @@ class OpinionAdmin(ItemContentAdmin):
     )
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(PickerAdminMixin, admin.TabularInline):
     model = Signatory
     fields = ("name", "country", "position")
     extra = 0

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
@@ -23,11 +24,13 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from companies.models import Company
+from companies.names import word_pattern
 from resource_centre.field_help import SLUG_HELP
 from resource_centre.i18n import (
     LANGUAGE_CODES,
     LocalizedText,
     column,
+    fallback_columns,
     is_translated,
     languages_with,
     localized,
@@ -55,6 +58,28 @@ IMAGE_ALT_HELP = _(
 IMAGE_CREDIT_HELP = _("Who made the image or holds its rights, printed under it.")
 
 
+class TagQuerySet(models.QuerySet):
+    def with_label(self, language: str):
+        """Each tag with `label`, its name as the admin shows it to an editor working in
+        `language`: in that language, else in English, else in any language it has (the
+        order `localized()` reads), so a tag never shows up nameless."""
+        names = [NullIf(name, Value("")) for name, _code in fallback_columns("name", language)]
+        label = Coalesce(*names, Value(""), output_field=models.CharField())
+        return self.annotate(label=label).order_by(Lower("label"), "pk")
+
+    def label_contains(self, text: str):
+        """Tags (`with_label()`) whose label holds every word of `text`, in any order, case
+        and accents of Latin letters, as the company index finds names."""
+        queryset = self
+        for word in text.split():
+            queryset = queryset.filter(label__regex=word_pattern(word))
+        return queryset
+
+    def label_is(self, name: str):
+        """Tags (`with_label()`) labelled `name`, whatever its case."""
+        return self.filter(label__iexact=name.strip())
+
+
 class Tag(TagBase):
     """A translatable tag: its name is registered with modeltranslation; slugs keep
     non-Latin characters."""
@@ -79,6 +104,8 @@ class Tag(TagBase):
             "Changing it breaks saved searches."
         ),
     )
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tag")

@@ -305,8 +305,9 @@ def test_a_restore_brings_back_topics_companies_tags_and_removes_what_came_later
     # A draft: a published item may not lose its last topic.
     article = f.ArticleFactory(topics=[kept], companies=[company], status=Status.DRAFT)
     article.tags.add(f.TagFactory(name="evictions"))
-    save(editor_client, article, topics=[str(added.pk)], companies=[], tags="pollution")
-    save(editor_client, article, topics=[], tags="")
+    changes = {"topics": [str(added.pk)], "companies": [], "tags": [], "new_tags": "pollution"}
+    save(editor_client, article, **changes)
+    save(editor_client, article, topics=[], tags=[])
 
     # The version of that first save holds the links it made, not those before.
     restore(editor_client, article, versions(article)[1])
