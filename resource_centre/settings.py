@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "companies",
     "stories",
     "responses",
+    "translation_requests",  # beside responses, above stories (asks for items' translation)
     "search",
     "feeds",
     "demo",
