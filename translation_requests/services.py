@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from stories.models import Item
 from translation_requests.models import (
     RequestedLanguage,
     State,
@@ -53,7 +54,16 @@ def request_translation(items, codes, user=None, note="") -> tuple[list, list]:
 
 
 def refresh_requests(item) -> None:
-    """After `item` was saved: its open requests mark what is done, and close when all is."""
-    requests = TranslationRequest.objects.open().filter(item_id=item.pk)
-    for request in requests.prefetch_related("languages"):
-        request.refresh(item)
+    """After `item` was saved: its open requests mark what is done, and close when all is.
+    The item's text is read from its stored row: a raw save (`loaddata`, a restore) of a
+    kind's own row holds none of the `Item` columns."""
+    requests = list(
+        TranslationRequest.objects.open().filter(item_id=item.pk).prefetch_related("languages")
+    )
+    if not requests:
+        return
+    stored = Item._base_manager.using(item._state.db).filter(pk=item.pk).first()
+    if stored is None:
+        return
+    for request in requests:
+        request.refresh(stored)

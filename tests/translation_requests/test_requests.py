@@ -314,3 +314,86 @@ def test_an_editor_keeps_every_field_and_action(editor_client):
     assert b"publish_selected" in page.content
     assert b"request_translation_action" in page.content
     assert Article.objects.count() == 1
+
+
+def test_every_item_change_list_offers_the_request_and_the_bulk_link_actions(editor_client):
+    from django.contrib import admin
+
+    from stories.admin import ItemContentAdmin
+
+    expected = {
+        "request_translation_action",
+        "add_topic",
+        "remove_topic",
+        "add_company",
+        "remove_company",
+        "add_tag",
+        "remove_tag",
+    }
+    for factory in (
+        f.ArticleFactory,
+        f.StoryFactory,
+        f.OpinionFactory,
+        f.StatementFactory,
+        f.CompanyResponseFactory,
+    ):
+        factory()  # a list shows its actions once it has a row
+    item_admins = [m for m in admin.site._registry.values() if isinstance(m, ItemContentAdmin)]
+    assert {m.model._meta.model_name for m in item_admins} >= {
+        "item",
+        "article",
+        "story",
+        "opinion",
+        "statement",
+        "companyresponse",
+    }
+    for model_admin in item_admins:
+        opts = model_admin.model._meta
+        page = editor_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        offered = set(parse(page).xpath("//select[@name='action']/option/@value"))
+        assert expected <= offered, opts.model_name
+
+
+def test_the_open_requests_link_of_an_item_lists_its_requests(editor_client):
+    story = f.StoryFactory(title="Asked")
+    other = f.StoryFactory(title="Other")
+    ask(story, ["fr"])
+    ask(other, ["de"])
+    form = parse(editor_client.get(change_url(story)))
+    (link,) = form.xpath(
+        "//ul[contains(@class,'object-tools')]//a[starts-with(., 'Translation to do')]"
+    )
+
+    page = editor_client.get(link.get("href"))
+
+    assert page.status_code == 200
+    rows = [
+        text(a)
+        for a in parse(page).xpath(
+            "//table[@id='result_list']//td[1]/a|//table[@id='result_list']//th[1]/a"
+        )
+    ]
+    assert rows == ["Asked"]
+
+
+def test_a_request_closes_when_a_version_with_the_translation_is_restored(editor_client):
+    from tests.resource_centre.admin.test_revision_history import restore, save, versions
+
+    story = f.StoryFactory(title="Restored", summary="", body="<p>Body</p>")
+    save(editor_client, story, title_fr="Restauré", body_fr="<p>Corps</p>")
+    story = Story.objects.get(pk=story.pk)
+    story.title_fr = story.body_fr = ""
+    story.save()
+    request = ask(story, ["fr"])
+    assert request.state == State.OPEN
+
+    french = next(
+        v
+        for v in versions(story)
+        if v.revision.version_set.filter(serialized_data__contains="Corps").exists()
+    )
+    restore(editor_client, story, french)
+
+    request.refresh_from_db()
+    assert Story.objects.get(pk=story.pk).title_fr == "Restauré"
+    assert request.state == State.CLOSED
