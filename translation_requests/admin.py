@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,7 +22,7 @@ from resource_centre.models import EditorProfile
 from stories.admin import ItemContentAdmin
 from stories.models import Item
 from translation_requests.forms import RequestForm
-from translation_requests.models import TranslationRequest
+from translation_requests.models import State, TranslationRequest
 from translation_requests.services import request_translation
 
 ADD_PERMISSION = "translation_requests.add_translationrequest"
@@ -179,6 +180,7 @@ class TranslationRequestAdmin(admin.ModelAdmin):
         "closed_at",
     )
     change_list_template = "admin/translation_requests/change_list.html"
+    actions = ["close_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("languages")
@@ -198,6 +200,17 @@ class TranslationRequestAdmin(admin.ModelAdmin):
     @admin.display(description=_("still to do"))
     def languages_to_do(self, obj):
         return names(obj.to_do()) or "—"
+
+    @admin.action(description=_("Close the selected requests"), permissions=["change"])
+    def close_selected(self, request, queryset):
+        """Withdraw requests no longer wanted (a closed one stays listed, with its date)."""
+        count = queryset.open().update(state=State.CLOSED, closed_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%(count)d request closed.", "%(count)d requests closed.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

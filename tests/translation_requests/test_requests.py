@@ -367,12 +367,7 @@ def test_the_open_requests_link_of_an_item_lists_its_requests(editor_client):
     page = editor_client.get(link.get("href"))
 
     assert page.status_code == 200
-    rows = [
-        text(a)
-        for a in parse(page).xpath(
-            "//table[@id='result_list']//td[1]/a|//table[@id='result_list']//th[1]/a"
-        )
-    ]
+    rows = [text(a) for a in parse(page).xpath("//td[contains(@class, 'field-item_link')]/a")]
     assert rows == ["Asked"]
 
 
@@ -397,3 +392,23 @@ def test_a_request_closes_when_a_version_with_the_translation_is_restored(editor
     request.refresh_from_db()
     assert Story.objects.get(pk=story.pk).title_fr == "Restauré"
     assert request.state == State.CLOSED
+
+
+def test_an_editor_closes_a_request_no_longer_wanted_and_translators_cannot(editor_client):
+    from django.test import Client
+
+    request = ask(f.StoryFactory(title="Withdrawn"), ["fr"])
+    changelist = reverse("admin:translation_requests_translationrequest_changelist")
+    data = {"action": "close_selected", "_selected_action": [request.pk]}
+
+    client = Client()
+    client.force_login(make_translator(languages=["fr"]))
+    client.post(changelist, data)
+    request.refresh_from_db()
+    assert request.state == State.OPEN
+
+    response = editor_client.post(changelist, data, follow=True)
+    assert "1 request closed." in messages_of(response)
+    request.refresh_from_db()
+    assert request.state == State.CLOSED and request.closed_at is not None
+    assert queue_rows(client.get(QUEUE)) == []
