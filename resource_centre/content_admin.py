@@ -21,8 +21,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters, get_content_type_for_model
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Q
 from django.forms.models import InlineForeignKeyField
@@ -627,6 +628,40 @@ class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
 
     actions = ["submit_for_review_selected", "publish_selected", "unpublish_selected"]
     save_on_top = True
+    #: A permission that lets a user without the change permission change the translated
+    #: text of this content and nothing else: no other field, no action, no restore of an
+    #: earlier version (which would bring back its status too), so no publishing. Set by
+    #: the app defining it (the translation requests' Translators, on every kind of item).
+    text_only_permission: str | None = None
+
+    # -- Text-only changes (translators) ---------------------------------------------------
+
+    def is_text_only(self, request, obj=None) -> bool:
+        """Whether this user may change only the translated text (see above)."""
+        permission = self.text_only_permission
+        return (
+            bool(permission)
+            and request.user.has_perm(permission)
+            and not super().has_change_permission(request, obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or self.is_text_only(request, obj)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if self.is_text_only(request, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def get_actions(self, request):
+        if self.is_text_only(request):
+            return {}
+        return super().get_actions(request)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        if self.is_text_only(request):
+            raise PermissionDenied
+        return super().revision_view(request, object_id, version_id, extra_context)
 
     def has_publish_permission(self, request, obj=None) -> bool:
         return can_publish(request.user, self.model)
@@ -687,6 +722,11 @@ class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
         ):
             # Published or scheduled: only a publisher may change its status or date.
             fields += ["status", "published_at"]
+        if self.is_text_only(request, obj):
+            # A translator: every field shown but the translated text is read-only.
+            text = {f.name for names in self.trans_opts.all_fields.values() for f in names}
+            shown = flatten_fieldsets(self.get_fieldsets(request, obj))
+            fields += [name for name in shown if name not in text and name not in fields]
         return fields
 
     def get_fieldsets(self, request, obj=None):

@@ -187,14 +187,22 @@ COMMENTS = {
     "scheduled": _("Scheduled for publication (bulk action)."),
     "unpublished": _("Unpublished (bulk action)."),
     "submitted": _("Submitted for review (bulk action)."),
+    "topic_added": _("Added the topic “%(name)s” (bulk action)."),
+    "topic_removed": _("Removed the topic “%(name)s” (bulk action)."),
+    "company_added": _("Added the company “%(name)s” (bulk action)."),
+    "company_removed": _("Removed the company “%(name)s” (bulk action)."),
+    "tag_added": _("Added the tag “%(name)s” (bulk action)."),
+    "tag_removed": _("Removed the tag “%(name)s” (bulk action)."),
     "deleted": _("Deleted."),
     "restored": _("Restored the version of %(date)s."),
     "recovered": _("Recovered after deletion (the version of %(date)s)."),
 }
 
 
-def note(code: str, date: dt.datetime | None = None) -> str:
-    data = {"history": code}
+def note(code: str, date: dt.datetime | None = None, **params: str) -> str:
+    """A revision comment naming what happened (`COMMENTS[code]`), put in words when shown;
+    `params` fill the words' other placeholders (a topic's name as it was then)."""
+    data = {"history": code, **params}
     if date is not None:
         data["date"] = date.isoformat()
     return json.dumps(data)
@@ -210,11 +218,13 @@ def describe(revision) -> str:
     if text.startswith("{"):
         try:
             data = json.loads(text)
-            words = COMMENTS[data["history"]]
-            date = dt.datetime.fromisoformat(data["date"]) if data.get("date") else None
+            words = str(COMMENTS[data["history"]])
+            params = {k: str(v) for k, v in data.items() if k not in ("history", "date")}
+            if data.get("date"):
+                params["date"] = _when(dt.datetime.fromisoformat(data["date"]))
+            return words % params if params else words
         except (ValueError, KeyError, TypeError):
             return text
-        return str(words) % {"date": _when(date)} if date else str(words)
     return revision.get_comment()
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "stories",
     "responses",
     "response_requests",
+    "translation_requests",  # beside responses, above stories (asks for items' translation)
     "search",
     "feeds",
     "monitoring",  # news sources polled into the editors' inbox (monitoring/)

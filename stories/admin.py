@@ -16,10 +16,12 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
 from resource_centre import history
+from resource_centre.bulk_actions import LinkAction, link_action
 from resource_centre.content_admin import (
     ContentAdmin,
     PublicationStateFilter,
@@ -53,9 +55,87 @@ history.register(Signatory)
 history.register(Statement, follow=("item_ptr", "signatories"))
 
 
+#: Bulk add and remove of a topic, company or tag, on every item change list.
+LINK_ACTIONS = [
+    LinkAction(
+        "add_topic",
+        "topics",
+        True,
+        _("Add a topic to the selected items"),
+        "topic_added",
+        ngettext_lazy(
+            "Added the topic “%(name)s” to %(count)d item.",
+            "Added the topic “%(name)s” to %(count)d items.",
+            "count",
+        ),
+    ),
+    LinkAction(
+        "remove_topic",
+        "topics",
+        False,
+        _("Remove a topic from the selected items"),
+        "topic_removed",
+        ngettext_lazy(
+            "Removed the topic “%(name)s” from %(count)d item.",
+            "Removed the topic “%(name)s” from %(count)d items.",
+            "count",
+        ),
+    ),
+    LinkAction(
+        "add_company",
+        "companies",
+        True,
+        _("Add a company to the selected items"),
+        "company_added",
+        ngettext_lazy(
+            "Added the company “%(name)s” to %(count)d item.",
+            "Added the company “%(name)s” to %(count)d items.",
+            "count",
+        ),
+    ),
+    LinkAction(
+        "remove_company",
+        "companies",
+        False,
+        _("Remove a company from the selected items"),
+        "company_removed",
+        ngettext_lazy(
+            "Removed the company “%(name)s” from %(count)d item.",
+            "Removed the company “%(name)s” from %(count)d items.",
+            "count",
+        ),
+    ),
+    LinkAction(
+        "add_tag",
+        "tags",
+        True,
+        _("Add a tag to the selected items"),
+        "tag_added",
+        ngettext_lazy(
+            "Added the tag “%(name)s” to %(count)d item.",
+            "Added the tag “%(name)s” to %(count)d items.",
+            "count",
+        ),
+    ),
+    LinkAction(
+        "remove_tag",
+        "tags",
+        False,
+        _("Remove a tag from the selected items"),
+        "tag_removed",
+        ngettext_lazy(
+            "Removed the tag “%(name)s” from %(count)d item.",
+            "Removed the tag “%(name)s” from %(count)d items.",
+            "count",
+        ),
+    ),
+]
+
+
 class ItemContentAdmin(PickerAdminMixin, ContentAdmin):
     """The admin of one kind of item (article, story, ...): fields every item has, with
-    pickers for topics, companies, countries and tags (stories/pickers.py)."""
+    pickers for topics, companies, countries and tags (stories/pickers.py), and the bulk
+    actions that add or remove a topic, company or tag (resource_centre/bulk_actions.py)."""
 
     form = TaggedItemForm
     picker_prompts = {
@@ -71,6 +151,10 @@ class ItemContentAdmin(PickerAdminMixin, ContentAdmin):
             ),
         ),
     }
+    actions = [*ContentAdmin.actions, *(link_action(spec) for spec in LINK_ACTIONS)]
+    #: Links an app above stories adds to every item's change form (`add_object_tool`):
+    #: callables (request, item) -> (url, label) or None.
+    object_tools = ()
 
     list_display = ("title", "state", "published_at", "translation_status", "site_link")
     list_display_links = ("title",)
@@ -91,6 +175,24 @@ class ItemContentAdmin(PickerAdminMixin, ContentAdmin):
         if db_field.name == "tags":
             return tag_picker(db_field, self.admin_site.name)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @classmethod
+    def add_actions(cls, *actions):
+        """Let an app above stories offer its own actions on every item change list (the
+        translation requests do)."""
+        cls.actions = [*cls.actions, *actions]
+
+    @classmethod
+    def add_object_tool(cls, tool):
+        """Let an app above stories link its own page from every item's change form:
+        `tool(request, item)` gives (url, label), or None to show nothing."""
+        cls.object_tools = (*cls.object_tools, tool)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            tools = (tool(request, obj) for tool in self.object_tools)
+            context["extra_object_tools"] = [tool for tool in tools if tool]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_list_filter(self, request):
         return (
