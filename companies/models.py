@@ -251,8 +251,17 @@ class CompanyContact(models.Model):
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="contacts"
     )
-    name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("e-mail address"))
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_(
+            "The person or office the requests are addressed to, e.g. “Head of Human Rights”."
+        ),
+    )
+    email = models.EmailField(
+        _("e-mail address"),
+        help_text=_("Requests to respond, and their reminders, are sent here."),
+    )
     language = models.CharField(
         _("language"),
         max_length=10,

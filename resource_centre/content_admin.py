@@ -730,7 +730,31 @@ class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
         return fields
 
     def get_fieldsets(self, request, obj=None):
-        return self.with_review_request(super().get_fieldsets(request, obj))
+        return self.shown_fieldsets(request, obj, super().get_fieldsets(request, obj))
+
+    def shown_fieldsets(self, request, obj, fieldsets):
+        """`fieldsets` as this user gets them: with "review requested" after the status, and
+        for a translator without form-only fields. An admin that builds its own fieldsets
+        returns them through this."""
+        fieldsets = self.with_review_request(fieldsets)
+        if self.is_text_only(request, obj):
+            # A translator sees every model field (read-only but the text) and no field of
+            # the form alone (such as "New tags"), which could not be shown read-only.
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if self._shows(f)]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    def _shows(self, name) -> bool:
+        """Whether `name` is a model field or an admin display, not a form-only field."""
+        if not isinstance(name, str) or hasattr(self, name):
+            return True
+        try:
+            self.opts.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        return True
 
     @staticmethod
     def with_review_request(fieldsets):

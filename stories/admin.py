@@ -222,7 +222,7 @@ class ItemContentAdmin(PickerAdminMixin, ContentAdmin):
                 ),
             ]
         )
-        return self.with_review_request(fieldsets)
+        return self.shown_fieldsets(request, obj, fieldsets)
 
 
 # Our translatable `Tag` replaces taggit's own model, which nothing uses: hide its admin.

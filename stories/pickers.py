@@ -167,7 +167,14 @@ def resolve_new_tags(names: list[str], language: str) -> tuple[list, list[str]]:
 class TaggedItemForm(forms.ModelForm):
     """An item's admin form: the tags chosen, plus the new tags named, are its tags."""
 
-    new_tags = NewTagsField(required=False, label=_("New tags"))
+    new_tags = NewTagsField(
+        required=False,
+        label=_("New tags"),
+        # Named in the editor's language: __init__ says which.
+        help_text=_(
+            "Tags to create, separated by commas. A name that already exists adds that tag instead."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

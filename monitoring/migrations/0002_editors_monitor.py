@@ -1,4 +1,4 @@
-"""The Editors group (resource_centre 0002) may add and change sources and watch keywords
+"""The Editors and Publishers groups (resource_centre 0002 and 0009) may add and change sources and watch keywords
 and triage the inbox (change entries), like every other kind of content; deleting stays
 with administrators."""
 
@@ -6,7 +6,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP_NAME = "Editors"
+GROUP_NAMES = ["Editors", "Publishers"]
 CODENAMES = [
     f"{action}_{model}"
     for model in ("source", "entry", "watchkeyword")
@@ -21,21 +21,18 @@ def allow_editors(apps, schema_editor):
     )
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.using(using).filter(name=GROUP_NAME).first()
-    if group is None:
-        return
-    group.permissions.add(
-        *Permission.objects.using(using).filter(
-            content_type__app_label="monitoring", codename__in=CODENAMES
-        )
+    permissions = Permission.objects.using(using).filter(
+        content_type__app_label="monitoring", codename__in=CODENAMES
     )
+    for group in Group.objects.using(using).filter(name__in=GROUP_NAMES):
+        group.permissions.add(*permissions)
 
 
 def disallow_editors(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     using = schema_editor.connection.alias
-    for group in Group.objects.using(using).filter(name=GROUP_NAME):
+    for group in Group.objects.using(using).filter(name__in=GROUP_NAMES):
         group.permissions.remove(
             *Permission.objects.using(using).filter(content_type__app_label="monitoring")
         )
@@ -45,6 +42,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("monitoring", "0001_initial"),
         ("resource_centre", "0002_editors_group"),
+        ("resource_centre", "0009_publishers_group"),
     ]
 
     operations = [migrations.RunPython(allow_editors, disallow_editors)]

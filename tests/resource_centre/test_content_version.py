@@ -56,8 +56,9 @@ def content():
         "article": article,
         "sector": SectorFactory(),
         "tag": TagFactory(name="labour"),
-        "statement": StatementFactory(),
-        "response": CompanyResponseFactory(company=company),
+        # Everything publishable has a topic: publish() leaves items without one alone.
+        "statement": StatementFactory(topics=[topic]),
+        "response": CompanyResponseFactory(company=company, topics=[topic]),
         "message": SiteMessageFactory(),
     }
 
@@ -175,7 +176,7 @@ def test_a_scheduled_time_passing_changes_the_version_once_without_a_write(conte
 
 def test_publishing_a_draft_dated_in_the_future_schedules_a_change(content):
     when = timezone.now() + dt.timedelta(days=2)
-    draft = ArticleFactory(status=Status.DRAFT, published_at=when)
+    draft = ArticleFactory(status=Status.DRAFT, published_at=when, topics=[content["topic"]])
     ContentVersion.objects.update(next_change_at=None)  # as if nothing were scheduled
 
     publish(Article.objects.filter(pk=draft.pk))

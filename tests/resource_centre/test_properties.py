@@ -58,7 +58,15 @@ ROUTES = public_routes()
 POST_ROUTES = {"hide_site_message": ("version", "next"), "set_language": ("language", "next")}
 GET_ROUTES = [route for route in ROUTES if route.name not in POST_ROUTES]
 #: Routes no page links to; every other one is reached with the addresses its pages link to.
-UNLINKED = {"set_language", "site:health", "site:health_ready", "stories:item_detail"}
+#: (A company's answer page is linked only from the e-mail asking it: generated tokens, all
+#: of them unsigned or expired, reach it here; tests/response_requests/ post real ones.)
+UNLINKED = {
+    "set_language",
+    "site:health",
+    "site:health_ready",
+    "stories:item_detail",
+    "response_requests:answer",
+}
 
 
 def examples(n: int):

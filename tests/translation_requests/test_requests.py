@@ -292,6 +292,7 @@ def test_a_translator_changes_text_only_and_cannot_publish_add_or_restore(client
     assert "title_fr" in form.fields and "body_ja" in form.fields
     assert "status" not in form.fields and "topics" not in form.fields
     assert "published_at" not in form.fields
+    assert "new_tags" not in form.fields and "tags" not in form.fields  # no tag added either
 
     page = client.get(changelist)
     assert b"publish_selected" not in page.content
@@ -307,11 +308,13 @@ def test_a_translator_changes_text_only_and_cannot_publish_add_or_restore(client
 
 
 def test_an_editor_keeps_every_field_and_action(editor_client):
-    article = f.ArticleFactory()
+    # A draft: once published, only a publisher may change its status (the review workflow).
+    article = f.ArticleFactory(status=Status.DRAFT)
     form = editor_client.get(change_url(article)).context["adminform"].form
-    assert "status" in form.fields and "topics" in form.fields
+    assert "status" in form.fields and "topics" in form.fields and "new_tags" in form.fields
     page = editor_client.get(reverse("admin:stories_article_changelist"))
-    assert b"publish_selected" in page.content
+    assert b"submit_for_review_selected" in page.content
+    assert b"add_topic" in page.content
     assert b"request_translation_action" in page.content
     assert Article.objects.count() == 1
 

@@ -1,7 +1,8 @@
 """The "Translators" group: staff in it see the translation requests and their queue, and
 change the translated text of every kind of item (`translate_items`, read by the item
 admins' `text_only_permission`), nothing else: no other field, no publishing, no adding or
-deleting. The "Editors" group may ask for translations (add, change and view requests).
+deleting. The "Editors" and "Publishers" groups may ask for translations (add, change and view
+requests).
 
 Permissions are normally created after migrations (post_migrate), so on a fresh database
 they do not exist yet when this runs: create them first, from the migration's own model
@@ -13,7 +14,7 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 TRANSLATORS = "Translators"
-EDITORS = "Editors"
+EDITORS = ["Editors", "Publishers"]  # who may ask for translations
 
 TRANSLATORS_CODENAMES = {
     "stories": ["view_item", "view_article", "view_story", "view_opinion", "view_statement"],
@@ -54,8 +55,7 @@ def create_translators_group(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     translators, _created = Group.objects.using(using).get_or_create(name=TRANSLATORS)
     translators.permissions.add(*_permissions(apps, using, TRANSLATORS_CODENAMES))
-    editors = Group.objects.using(using).filter(name=EDITORS).first()
-    if editors is not None:
+    for editors in Group.objects.using(using).filter(name__in=EDITORS):
         editors.permissions.add(*_permissions(apps, using, EDITORS_CODENAMES))
 
 
@@ -69,6 +69,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("resource_centre", "0002_editors_group"),
+        ("resource_centre", "0009_publishers_group"),
         ("stories", "0001_initial"),
         ("responses", "0001_initial"),
         ("translation_requests", "0001_initial"),
