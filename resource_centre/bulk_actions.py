@@ -9,6 +9,9 @@ search text of company names, the content version and with it the page cache and
 feeds' validators), its `updated_at` moves on, and it gets a version of its own in its
 history (`ContentAdmin._versioned`, as bulk publish does). Objects that already had the
 link (adding) or never had it (removing) are left as they were: no write, no version.
+Removing never takes from published (or scheduled) content the last of a relation it needs
+to be published (`REQUIRED_TO_PUBLISH`: an item's topics): those are left as they were and
+the message says how many.
 
 The kernel names no app: the admin that offers these actions says which field each
 changes, with its own words (`LinkAction`); stories does for every kind of item.
@@ -19,12 +22,15 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from resource_centre.history import note
+from resource_centre.publishing import Status
 
 #: How many of the selected objects the confirmation page names (then "and N more").
 LISTED = 20
@@ -73,6 +79,23 @@ def changing(spec: LinkAction, queryset, target):
     return queryset.filter(**lookup).distinct()
 
 
+def keeping_what_publishing_needs(spec: LinkAction, queryset):
+    """`queryset` without the published or scheduled objects whose last link of a relation
+    publishing needs the removal would take; and how many those are."""
+    if spec.adding or spec.field not in getattr(queryset.model, "REQUIRED_TO_PUBLISH", ()):
+        return queryset, 0
+    # Counted afresh: `queryset` (filtered on the link) would count the removed one only.
+    last = (
+        queryset.model._default_manager.filter(
+            pk__in=queryset.values("pk"), status=Status.PUBLISHED
+        )
+        .annotate(links=Count(spec.field, distinct=True))
+        .filter(links=1)
+    )
+    kept = list(last.values_list("pk", flat=True))
+    return queryset.exclude(pk__in=kept), len(kept)
+
+
 def apply_link(spec: LinkAction, objects, target) -> int:
     """Add or remove `target` on each of `objects` through its own manager (one
     `m2m_changed` each); return how many."""
@@ -106,18 +129,33 @@ def link_action(spec: LinkAction):
         if form.is_valid():
             target = form.cleaned_data["target"]
             name = str(target)
+            targets, kept = keeping_what_publishing_needs(spec, changing(spec, queryset, target))
             count = modeladmin._versioned(
                 request,
                 lambda objects: apply_link(spec, objects, target),
-                changing(spec, queryset, target),
-                changing(spec, queryset, target),
+                targets,
+                targets,
                 lambda obj: note(spec.history, name=name),
             )
+            if kept:
+                modeladmin.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d published item keeps “%(name)s”: it is its only one, and "
+                        "published content needs one. Unpublish it or give it another first.",
+                        "%(count)d published items keep “%(name)s”: it is their only one, and "
+                        "published content needs one. Unpublish them or give them another "
+                        "first.",
+                        kept,
+                    )
+                    % {"count": kept, "name": name},
+                    messages.WARNING,
+                )
             if count:
                 modeladmin.message_user(
                     request, spec.done % {"count": count, "name": name}, messages.SUCCESS
                 )
-            else:
+            elif not kept:
                 nothing = (
                     _("Nothing changed: every one selected already had “%(name)s”.")
                     if spec.adding

@@ -125,11 +125,14 @@ EDITOR_STATUS_HELP = _(
 )
 
 
-def check_publication(form, user) -> None:
+def check_publication(form, user, inherited=None) -> None:
     """Called by a content form's clean(), before anything is saved (`form.instance` is
     still as stored): refuses publishing, scheduling and unpublishing without the publish
     permission, and publishing what lacks what publishing needs (`REQUIRED_TO_PUBLISH`:
-    the error names the field, such as an item's topics)."""
+    the error names the field, such as an item's topics). `inherited(form, name)`, where
+    given, says what a relation left empty is given on saving (a new company response
+    takes its story's topics), or None when that is not known yet (it is checked again
+    when the rest of the page is valid)."""
     model, instance, cleaned = form._meta.model, form.instance, form.cleaned_data
     before = instance.status if instance.pk else None
     status = cleaned.get("status", instance.status)
@@ -157,6 +160,10 @@ def check_publication(form, user) -> None:
             had = bool(form.get_initial_for_field(form.fields[name], name))
             if name in cleaned and (before != Status.PUBLISHED or had):
                 values[name] = cleaned[name]  # (absent: the field has an error of its own)
+                if not values[name] and inherited is not None:
+                    values[name] = inherited(form, name)
+                    if values[name] is None:
+                        del values[name]
         elif before != Status.PUBLISHED:
             values[name] = instance.pk is not None and getattr(instance, name).exists()
     for name, reason in missing_for_publication(model, values).items():
@@ -164,7 +171,7 @@ def check_publication(form, user) -> None:
         form.add_error(field, ValidationError(reason, code="required_to_publish"))
 
 
-def publication_form(form_class, user):
+def publication_form(form_class, user, inherited=None):
     """`form_class` checking `check_publication()`; for a user who may not publish, the
     status offers draft and "ready for review" only (unless the content is published
     already: then changing it is refused with a message)."""
@@ -183,7 +190,7 @@ def publication_form(form_class, user):
 
         def clean(self):
             cleaned_data = super().clean()
-            check_publication(self, user)
+            check_publication(self, user, inherited)
             return cleaned_data
 
     PublicationForm.__name__ = form_class.__name__
@@ -633,6 +640,9 @@ class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
     #: earlier version (which would bring back its status too), so no publishing. Set by
     #: the app defining it (the translation requests' Translators, on every kind of item).
     text_only_permission: str | None = None
+    #: `inherited(form, name)` for `check_publication()`: what a relation left empty is
+    #: given when saved (the responses' admin sets one).
+    inherited_for_publication = None
 
     # -- Text-only changes (translators) ---------------------------------------------------
 
@@ -771,11 +781,27 @@ class ContentAdmin(EditConflictAdminMixin, HistoryAdmin, TranslatedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
-        return publication_form(form_class, request.user)
+        if self.is_text_only(request, obj):
+            # A form's own fields (declared fields stay in a ModelForm whatever its
+            # `fields`): a translator is not offered what only the form holds.
+            form_only = {name: None for name in form_class.declared_fields if not self._shows(name)}
+            form_class = type(form_class.__name__, (form_class,), form_only)
+        return publication_form(form_class, request.user, self.inherited_for_publication)
 
     def save_model(self, request, obj, form, change):
         keep_review_requests([obj], request.user)
         super().save_model(request, obj, form, change)
+
+    def save_form(self, request, form, change):
+        """The object, unsaved, remembering the relations its form chose (saved only after
+        the inline rows, which may take them: `inherited_for_publication`)."""
+        obj = super().save_form(request, form, change)
+        obj.relations_in_form = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if isinstance(form.fields.get(name), forms.ModelMultipleChoiceField)
+        }
+        return obj
 
     def save_formset(self, request, form, formset, change):
         keep_review_requests(
@@ -923,8 +949,12 @@ class TranslatedStackedInline(LanguageSwitchMixin, TranslationStackedInline):
     publishable content are held to the same publication rules as their own change form
     (the parent's ContentAdmin records who asked for a review)."""
 
+    inherited_for_publication = None  # as ContentAdmin's
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         if issubclass(self.model, Publishable):
-            formset.form = publication_form(formset.form, request.user)
+            formset.form = publication_form(
+                formset.form, request.user, self.inherited_for_publication
+            )
         return formset

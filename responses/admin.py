@@ -48,9 +48,28 @@ def left_empty(form) -> list[str]:
     return [name for name in FILED_LIKE_ITEM if name in form.fields and not form.cleaned_data[name]]
 
 
+def filing_from_item(form, name):
+    """What a new response whose form leaves `name` (topics, companies) empty takes from the
+    item it responds to: the relations the item's own form chose, on the same page; else
+    the item's saved ones. None while that is not known (the item's form is invalid), and
+    nothing for a response already saved (it takes nothing)."""
+    item = form.cleaned_data.get("responds_to")
+    if form.instance.pk or name not in FILED_LIKE_ITEM or item is None:
+        return []
+    chosen = getattr(item, "relations_in_form", {})
+    if name in chosen:
+        return chosen[name]
+    if item.pk:
+        return list(getattr(item, name).all())
+    return None
+
+
 class FiledLikeItemMixin:
     """The topics and companies fields of a response's form say that, left empty, a new
-    response takes the item's (see the module's docstring)."""
+    response takes the item's (see the module's docstring); publishing checks what it will
+    take."""
+
+    inherited_for_publication = staticmethod(filing_from_item)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)

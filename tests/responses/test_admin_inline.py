@@ -23,7 +23,7 @@ from tests.factories import (
     TopicFactory,
 )
 from tests.html import parse
-from tests.resource_centre.admin.conftest import make_editor
+from tests.resource_centre.admin.conftest import make_publisher
 from tests.resource_centre.admin.test_forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +32,10 @@ YESTERDAY = timezone.now() - dt.timedelta(days=1)
 
 
 @pytest.fixture
-def editor_client(client):
-    """Logged in as a member of the Editors group."""
-    client.force_login(make_editor())
+def publisher_client(client):
+    """Logged in as a member of the Publishers group: the rows below publish their
+    responses (an editor's are saved for review, tests/resource_centre/admin/test_workflow.py)."""
+    client.force_login(make_publisher())
     return client
 
 
@@ -98,9 +99,9 @@ def post_ok(client, url, data):
 
 
 def test_inline_offers_the_responses_text_and_filing_and_starts_with_no_outcome(
-    editor_client, filed_story
+    publisher_client, filed_story
 ):
-    page = editor_client.get(change_url(filed_story))
+    page = publisher_client.get(change_url(filed_story))
     formset = page.context["inline_admin_formsets"][0].formset
     empty = formset.empty_form
 
@@ -119,12 +120,12 @@ def test_inline_offers_the_responses_text_and_filing_and_starts_with_no_outcome(
 
 
 def test_inline_response_left_unfiled_takes_the_storys_topics_and_companies(
-    editor_client, filed_story
+    publisher_client, filed_story
 ):
     post_ok(
-        editor_client,
+        publisher_client,
         change_url(filed_story),
-        inline_row(editor_client.get(change_url(filed_story))),
+        inline_row(publisher_client.get(change_url(filed_story))),
     )
 
     response = CompanyResponse.objects.get(slug="nso-group-says-its-tools-save-lives")
@@ -136,12 +137,12 @@ def test_inline_response_left_unfiled_takes_the_storys_topics_and_companies(
 
 
 def test_inherited_response_is_on_the_topic_page_and_its_feed_entry_has_its_text(
-    client, editor_client, filed_story
+    client, publisher_client, filed_story
 ):
     post_ok(
-        editor_client,
+        publisher_client,
         change_url(filed_story),
-        inline_row(editor_client.get(change_url(filed_story))),
+        inline_row(publisher_client.get(change_url(filed_story))),
     )
     topic = filed_story.topics.get()
     client.logout()
@@ -160,13 +161,13 @@ def test_inherited_response_is_on_the_topic_page_and_its_feed_entry_has_its_text
     )
 
 
-def test_topics_and_companies_the_editor_chose_are_kept_as_chosen(editor_client, filed_story):
+def test_topics_and_companies_the_editor_chose_are_kept_as_chosen(publisher_client, filed_story):
     other = TopicFactory(title="Surveillance technology")
     only = filed_story.companies.get(name="WhatsApp")
-    page = editor_client.get(change_url(filed_story))
+    page = publisher_client.get(change_url(filed_story))
 
     post_ok(
-        editor_client,
+        publisher_client,
         change_url(filed_story),
         inline_row(page, topics=[str(other.pk)], companies=[str(only.pk)]),
     )
@@ -176,10 +177,10 @@ def test_topics_and_companies_the_editor_chose_are_kept_as_chosen(editor_client,
     assert list(response.companies.all()) == [only]
 
 
-def test_a_response_without_an_outcome_is_refused_and_nothing_is_saved(editor_client, filed_story):
-    page = editor_client.get(change_url(filed_story))
+def test_a_response_without_an_outcome_is_refused_and_nothing_is_saved(publisher_client, filed_story):
+    page = publisher_client.get(change_url(filed_story))
 
-    response = editor_client.post(change_url(filed_story), inline_row(page, outcome=""))
+    response = publisher_client.post(change_url(filed_story), inline_row(page, outcome=""))
 
     assert response.status_code == 200
     row = response.context["inline_admin_formsets"][0].formset.forms[0]
@@ -187,10 +188,30 @@ def test_a_response_without_an_outcome_is_refused_and_nothing_is_saved(editor_cl
     assert not CompanyResponse.objects.exists()
 
 
-def test_story_added_with_a_response_gives_it_the_topics_chosen_for_the_story(editor_client):
+def test_a_response_published_with_nothing_to_take_is_refused_until_it_has_a_topic(
+    publisher_client,
+):
+    """A draft story with no topic yet gives its response none: publishing that response
+    is refused on its row, and saved with a topic of its own it is published."""
+    draft = StoryFactory(title="Spyware draft", status="draft", topics=[], companies=[])
+    page = publisher_client.get(change_url(draft))
+
+    response = publisher_client.post(change_url(draft), inline_row(page))
+
+    assert response.status_code == 200
+    row = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert "Choose at least one topic before publishing" in row.errors["topics"][0]
+    assert not CompanyResponse.objects.exists()
+
+    topic = TopicFactory(title="Surveillance")
+    post_ok(publisher_client, change_url(draft), inline_row(page, topics=[str(topic.pk)]))
+    assert list(CompanyResponse.objects.get().topics.all()) == [topic]
+
+
+def test_story_added_with_a_response_gives_it_the_topics_chosen_for_the_story(publisher_client):
     topic = TopicFactory(title="Internet shutdowns")
     company = CompanyFactory(name="Meridian Telecom")
-    page = editor_client.get(reverse("admin:stories_story_add"))
+    page = publisher_client.get(reverse("admin:stories_story_add"))
     data = inline_row(page)
     data.update(
         {
@@ -204,7 +225,7 @@ def test_story_added_with_a_response_gives_it_the_topics_chosen_for_the_story(ed
         }
     )
 
-    post_ok(editor_client, reverse("admin:stories_story_add"), data)
+    post_ok(publisher_client, reverse("admin:stories_story_add"), data)
 
     story = Story.objects.get(slug="operator-cuts-mobile-data")
     response = CompanyResponse.objects.get(responds_to=story)
@@ -212,20 +233,20 @@ def test_story_added_with_a_response_gives_it_the_topics_chosen_for_the_story(ed
     assert list(response.companies.all()) == [company]
 
 
-def test_an_article_answered_inline_files_its_response_the_same_way(editor_client):
+def test_an_article_answered_inline_files_its_response_the_same_way(publisher_client):
     topic = TopicFactory()
     article = ArticleFactory(topics=[topic])
-    page = editor_client.get(change_url(article))
+    page = publisher_client.get(change_url(article))
 
-    post_ok(editor_client, change_url(article), inline_row(page))
+    post_ok(publisher_client, change_url(article), inline_row(page))
 
     assert list(CompanyResponse.objects.get().topics.all()) == [topic]
 
 
-def test_an_existing_response_emptied_on_the_story_page_stays_empty(editor_client, filed_story):
+def test_an_existing_response_emptied_on_the_story_page_stays_empty(publisher_client, filed_story):
     """Filing is taken once, when the response is added; later saves copy nothing."""
     response = CompanyResponseFactory(responds_to=filed_story, title="Already filed")
-    page = editor_client.get(change_url(filed_story))
+    page = publisher_client.get(change_url(filed_story))
     data = form_data(page)
     prefix = page.context["inline_admin_formsets"][0].formset.prefix
     row = page.context["inline_admin_formsets"][0].formset.forms[0]
@@ -241,18 +262,18 @@ def test_an_existing_response_emptied_on_the_story_page_stays_empty(editor_clien
             data[f"{prefix}-0-{name}"] = "" if value is None else value
     data[f"{prefix}-0-title_en"] = "Renamed on the story page"
 
-    post_ok(editor_client, change_url(filed_story), data)
+    post_ok(publisher_client, change_url(filed_story), data)
 
     response = CompanyResponse.objects.get(pk=response.pk)
     assert response.title_en == "Renamed on the story page"
     assert not response.topics.exists() and not response.companies.exists()
 
 
-def test_the_responses_first_version_holds_the_topics_it_took(editor_client, filed_story):
+def test_the_responses_first_version_holds_the_topics_it_took(publisher_client, filed_story):
     post_ok(
-        editor_client,
+        publisher_client,
         change_url(filed_story),
-        inline_row(editor_client.get(change_url(filed_story))),
+        inline_row(publisher_client.get(change_url(filed_story))),
     )
     response = CompanyResponse.objects.get()
 
@@ -264,10 +285,10 @@ def test_the_responses_first_version_holds_the_topics_it_took(editor_client, fil
 
 
 def test_response_added_on_its_own_page_takes_the_topics_of_the_item_it_responds_to(
-    editor_client, filed_story
+    publisher_client, filed_story
 ):
     company = CompanyFactory(name="Pegasus Holdings")
-    page = editor_client.get(reverse("admin:responses_companyresponse_add"))
+    page = publisher_client.get(reverse("admin:responses_companyresponse_add"))
     data = page_data(page)
     data.update(
         {
@@ -282,20 +303,20 @@ def test_response_added_on_its_own_page_takes_the_topics_of_the_item_it_responds
         }
     )
 
-    post_ok(editor_client, reverse("admin:responses_companyresponse_add"), data)
+    post_ok(publisher_client, reverse("admin:responses_companyresponse_add"), data)
 
     response = CompanyResponse.objects.get(slug="pegasus-holdings-declined")
     assert set(response.topics.all()) == set(filed_story.topics.all())
     assert set(response.companies.all()) == set(filed_story.companies.all())
 
 
-def test_a_story_answered_five_times_saves_as_its_page_posts_it(editor_client, filed_story):
+def test_a_story_answered_five_times_saves_as_its_page_posts_it(publisher_client, filed_story):
     """What the browser posts: every language of the story's and each response's text, and
     the blank row "Add another" copies; far over the 200 fields the site once accepted."""
     topic = filed_story.topics.get()
     for number in range(5):
         CompanyResponseFactory(responds_to=filed_story, title=f"Response {number}", topics=[topic])
-    page = editor_client.get(change_url(filed_story))
+    page = publisher_client.get(change_url(filed_story))
     form = parse(page).get_element_by_id("story_form")
     posted = defaultdict(list)
     for name, value in form.form_values():
@@ -303,7 +324,7 @@ def test_a_story_answered_five_times_saves_as_its_page_posts_it(editor_client, f
     posted["title_en"] = ["Spyware used against journalists, updated"]
     posted["_save"] = ["Save"]
 
-    response = editor_client.post(change_url(filed_story), posted)
+    response = publisher_client.post(change_url(filed_story), posted)
 
     assert sum(len(values) for values in posted.values()) > 200
     assert response.status_code == 302

@@ -123,6 +123,28 @@ def test_adding_and_removing_a_tag_from_the_all_content_list(editor_client):
     assert_counts_exact()
 
 
+def test_removing_a_topic_never_leaves_published_content_without_one(editor_client):
+    """Published (or scheduled) items whose only topic it is keep it, and the message says
+    so; drafts, and items with another topic, lose it."""
+    business, labour = f.TopicFactory(title="Business"), f.TopicFactory(title="Labour")
+    only = f.StoryFactory(title="Only Business", topics=[business])
+    scheduled = f.StoryFactory(title="Scheduled", topics=[business], published_at=f.days_ago(-3))
+    both = f.StoryFactory(title="Both", topics=[business, labour])
+    draft = f.StoryFactory(title="Draft", topics=[business], status="draft")
+
+    response = run(editor_client, "remove_topic", [only, scheduled, both, draft], business)
+
+    assert messages_of(response) == [
+        "2 published items keep “Business”: it is their only one, and published content "
+        "needs one. Unpublish them or give them another first.",
+        "Removed the topic “Business” from 2 items.",
+    ]
+    assert list(only.topics.all()) == [business] and list(scheduled.topics.all()) == [business]
+    assert list(both.topics.all()) == [labour] and not draft.topics.exists()
+    assert version_comments(only) == []
+    assert_counts_exact()
+
+
 def test_nothing_to_change_says_so_and_writes_nothing(editor_client):
     topic = f.TopicFactory(title="Business")
     story = f.StoryFactory(topics=[topic])
