@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from responses.models import CompanyResponse
 from stories.models import Story
 from tests.e2e.conftest import _new_page, screenshot
-from tests.resource_centre.admin.conftest import make_editor
+from tests.resource_centre.admin.conftest import make_editor, make_publisher
 
 pytestmark = [
     pytest.mark.e2e,
@@ -43,8 +43,9 @@ def admin_page(request, chromium_browser, live_server):
     assert not page.js_errors, f"JavaScript errors: {page.js_errors}"
 
 
-def log_in(page, next_path):
-    make_editor(username="editor", password=PASSWORD)
+def log_in(page, next_path, make_user=make_editor):
+    """As a member of Editors (or, with `make_publisher`, of Publishers, who publish)."""
+    make_user(username="editor", password=PASSWORD)
     page.goto(f"/admin/login/?next={next_path}")
     page.fill("#id_username", "editor")
     page.fill("#id_password", PASSWORD)
@@ -78,7 +79,7 @@ def test_editor_adds_a_response_with_text_filed_under_the_storys_topics(admin_pa
         title="Spyware targets clergymen in Togo", topics=[topic], companies=[nso, whatsapp]
     )
     change = reverse("admin:stories_story_change", args=[story.pk])
-    log_in(web, change)
+    log_in(web, change, make_publisher)  # the row below is published at once
 
     web.locator(f"#{PREFIX}-group .add-row a").click()
     row = web.locator(f"#{PREFIX}-0")

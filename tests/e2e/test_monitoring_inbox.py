@@ -14,7 +14,11 @@ from tests import factories as f
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_accessibility import blocking_violations
 from tests.monitoring.feedserver import RSS_TYPE, FeedServer, rss
-from tests.resource_centre.admin.conftest import get_editors_group, make_editor
+from tests.resource_centre.admin.conftest import (
+    get_editors_group,
+    get_publishers_group,
+    make_editor,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -54,7 +58,10 @@ def test_a_story_from_a_feed_reaches_its_topic_page(web, outlet):
     get_editors_group().permissions.add(
         *Permission.objects.filter(content_type__app_label="monitoring")
     )
-    make_editor(username="editor", password="a-long-editor-password")
+    # An editor who also publishes (Publishers), so the article goes out at once.
+    make_editor(username="editor", password="a-long-editor-password").groups.add(
+        get_publishers_group()
+    )
     web.goto("/admin/login/?next=/admin/monitoring/source/add/")
     web.fill("#id_username", "editor")
     web.fill("#id_password", "a-long-editor-password")

@@ -15,6 +15,7 @@ from responses.models import Outcome
 from tests import factories as f
 from tests.e2e.conftest import _new_page, screenshot
 from tests.e2e.test_accessibility import blocking_violations
+from tests.resource_centre.admin.conftest import get_publishers_group
 from tests.response_requests.conftest import make_request_editor
 
 pytestmark = [
@@ -39,9 +40,15 @@ def test_request_answered_through_its_link_then_published_changes_the_rate(
     f.CompanyResponseFactory(
         company=company, outcome=Outcome.NO_RESPONSE, responded_on=None, title="Silent"
     )
-    article = f.ArticleFactory(title="Operator cut mobile data during protests")
+    # Filed under a topic: the draft response made from the answer takes it, so it can be
+    # published.
+    article = f.ArticleFactory(
+        title="Operator cut mobile data during protests",
+        topics=[f.TopicFactory(title="Digital freedom")],
+    )
     article.companies.set([company])
-    make_request_editor("editor", PASSWORD)
+    # An editor who also publishes (Publishers): the draft response is published at the end.
+    make_request_editor("editor", PASSWORD).groups.add(get_publishers_group())
     profile = reverse("companies:company_detail", kwargs={"slug": company.slug})
 
     editor_context, editor = _new_page(chromium_browser, live_server)

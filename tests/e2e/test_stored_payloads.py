@@ -15,6 +15,7 @@ there either, and they hold the payload's words.
 tests/e2e/test_stored_script.py covers markup written with raw SQL and the address fields.
 """
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,10 +23,12 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from resource_centre.models import ContentVersion
 from resource_centre.richtext import RichTextField
+from response_requests.links import token_for
+from response_requests.models import ResponseRequest
 from tests.e2e.test_stored_script import PAYLOAD, SCRIPT_LINKS
 from tests.resource_centre.routes import crawl, public_routes
 from tests.resource_centre.statistics import analyze
@@ -71,10 +74,15 @@ def rich_payload(language: str) -> str:
     return f"<p>{words(language)}</p>{PAYLOAD}"
 
 
+#: The content apps, and the requests to respond: a company's answer page shows its
+#: request's question beside the item and the company.
+PAYLOAD_APPS = [*settings.CONTENT_APPS, "response_requests"]
+
+
 def content_models():
     return [
         model
-        for label in settings.CONTENT_APPS
+        for label in PAYLOAD_APPS
         for model in apps.get_app_config(label).get_models()
         if model not in NOT_CONTENT
     ]
@@ -148,9 +156,22 @@ def site(transactional_db):
     for item in (article, story, opinion, statement, response):
         item.tags.add(tag)
     f.SiteMessageFactory(link_url="https://example.org/")
+    answering = ResponseRequest.objects.create(
+        company=company,
+        item=article,
+        question="Question",
+        language="en",
+        deadline=timezone.localdate() + dt.timedelta(days=7),
+    )
     filled = store_payloads()
     analyze()
-    return {"filled": filled, "topic": topic, "statement": statement, "tag": tag}
+    return {
+        "filled": filled,
+        "topic": topic,
+        "statement": statement,
+        "tag": tag,
+        "answering": answering,
+    }
 
 
 def addresses(site) -> list[str]:
@@ -175,6 +196,10 @@ def addresses(site) -> list[str]:
         if route.name == "stories:item_detail":  # only redirects: no page links to it
             with translation.override("en"):
                 found[route.name] = [reverse(route.name, kwargs={"slug": "hostile-article"})]
+        if route.name == "response_requests:answer":  # linked from the e-mail only
+            with translation.override("en"):
+                token = token_for(site["answering"].pk)
+                found[route.name] = [reverse(route.name, kwargs={"token": token})]
         assert found.get(route.name), f"no page links to {route.name}: add a start page"
         for address in one_per_format(found[route.name]):
             paths += in_languages(address) if route.has_language else [address]

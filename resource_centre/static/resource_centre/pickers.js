@@ -5,47 +5,11 @@
 // - select.rc-creating-autocomplete: choices from the autocomplete view; a name that
 //   matches none is offered as "Create …", which selects nothing but writes the name into
 //   the labelled text field the form reads new names from (data-create-into).
-// Every select2 on the page (Django's autocomplete fields too) gets the name of its field's
-// label, so that a screen reader announces what the box is for.
+// Every select2 on the page (these and Django's autocomplete fields) is named after its
+// field's label by admin/accessible_names.js, on every admin page.
 {
     const $ = django.jQuery;
     const CREATE_PREFIX = 'rc-create:';
-
-    // The element naming a select: its <label for>, or in a table of inline rows its
-    // column's heading.
-    function labelOf(select) {
-        const label = select.id && document.querySelector(`label[for="${select.id}"]`);
-        if (label) {
-            return label;
-        }
-        const cell = select.closest('td');
-        const column = cell && [...cell.classList].find((name) => name.startsWith('field-'));
-        const table = cell && cell.closest('table');
-        return column && table
-            ? table.querySelector(`thead th.column-${column.slice('field-'.length)}`) : null;
-    }
-
-    // Names select2's combobox and search boxes after the field's label.
-    function nameControls(select) {
-        const instance = $(select).data('select2');
-        const label = labelOf(select);
-        const name = label ? label.textContent.replace(/:\s*$/, '').trim() : '';
-        if (!instance || !name) {
-            return;
-        }
-        if (!label.id) {
-            label.id = `${select.id}-label`;
-        }
-        const selection = instance.$container.find('.select2-selection');
-        const rendered = selection.attr('aria-labelledby');
-        if (!rendered || !rendered.split(' ').includes(label.id)) {
-            selection.attr('aria-labelledby', rendered ? `${label.id} ${rendered}` : label.id);
-        }
-        instance.$container.find('.select2-search__field').attr('aria-label', name);
-        if (instance.dropdown && instance.dropdown.$search) {
-            instance.dropdown.$search.attr('aria-label', name);
-        }
-    }
 
     // select2 shows "Searching…" or "No results found" as the only item of its list of
     // choices, with the role "alert", which a list of choices may not hold: it becomes an
@@ -73,7 +37,6 @@
     function makeSearchable(select) {
         $(select).select2({matcher: nameOrCode, width: 'style'});
         $(select).data('select2').$container.addClass('rc-picker');
-        nameControls(select);
     }
 
     // "a, b" holds two names: a name with a comma or a quote is written in double quotes,
@@ -137,7 +100,6 @@
             $(select).trigger('change');
             addName(input, data.name, status);
         });
-        nameControls(select);
     }
 
     function init(root) {
@@ -147,16 +109,10 @@
         $(root).find('select.rc-creating-autocomplete').not('[name*=__prefix__]').each(
             (i, select) => makeCreating(select)
         );
-        // Django's autocomplete fields, once admin/js/autocomplete.js has made them (on the
-        // same "ready", whichever script came first).
-        setTimeout(() => $(root).find('select.admin-autocomplete').each(
-            (i, select) => nameControls(select)
-        ));
     }
 
     $(() => init(document));
     $(document).on('select2:open', (event) => {
-        nameControls(event.target);
         // An open combobox names the list it controls (select2 only says it owns it).
         const selection = $(event.target).data('select2').$container.find('.select2-selection');
         selection.attr('aria-controls', selection.attr('aria-owns'));

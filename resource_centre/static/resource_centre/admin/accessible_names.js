@@ -3,8 +3,9 @@
 
    - the rich-text editors (django-prose-editor): the editable area is named by its field's
      label and takes the field's language and direction;
-   - the topic, company and other pickers (Select2, Django's autocomplete): the box, the
-     text shown in it and its search field are named by the field's label; the "remove all"
+   - the topic, company and other pickers (Select2, Django's autocomplete and
+     resource_centre/pickers.js): the box, the text shown in it and its search field are
+     named by the field's label (in a table of inline rows, its column's heading); the "remove all"
      cross, a mouse-only shortcut for what Backspace does, is hidden from assistive
      technology (it is also the only element of Select2's list that is not a list item);
    - the inputs of tabular inlines (a statement's signatories), which Django labels only by
@@ -29,6 +30,15 @@
       return null;
     }
     return document.querySelector(`label[for="${CSS.escape(control.id)}"]`);
+  }
+
+  // In a table of inline rows, a control's column heading (Django labels it by no more).
+  function headingOf(control) {
+    const cell = control && control.closest("td");
+    const table = cell && cell.closest("table");
+    const headings = table && table.tHead ? table.tHead.rows[0].cells : [];
+    const heading = cell ? headings[cell.cellIndex] : null;
+    return heading && heading.textContent.trim() ? heading : null;
   }
 
   function setOnce(element, name, value) {
@@ -59,7 +69,8 @@
     for (const container of document.querySelectorAll(".select2-container")) {
       // Select2 puts its box right after the <select> it replaces.
       const select = container.previousElementSibling;
-      const label = select && select.tagName === "SELECT" ? labelOf(select) : null;
+      const label =
+        select && select.tagName === "SELECT" ? labelOf(select) || headingOf(select) : null;
       if (!label) {
         continue;
       }
