@@ -2,10 +2,18 @@
 outlet gave last time), a timeout on every read and on the whole answer, a size limit
 checked while the body streams in, and redirects followed by us, a few at most, to http or
 https addresses only. The standard library's urllib, with its own redirects turned off.
+
+An editor types a source's address, and an outlet chooses where it redirects: neither may
+make the server read its own network. Each connection is checked once made, against the
+address it really reached (so a name that resolves differently the second time changes
+nothing): only public addresses are read, never loopback, private, link-local (cloud
+metadata) or reserved ones, unless MONITORING_ALLOW_PRIVATE_ADDRESSES says otherwise (the
+tests' feed servers listen on loopback).
 """
 
 import datetime as dt
 import http.client
+import ipaddress
 import time
 import urllib.error
 import urllib.request
@@ -51,7 +59,53 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class AddressRefused(OSError):
+    """The connection reached an address feeds are not read from."""
+
+
+def is_public(address: str) -> bool:
+    """Whether an IP address (as a socket gives it) is on the public internet: an IPv4
+    address written as IPv6 is judged as itself."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # without an IPv6 zone
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return (mapped or ip).is_global
+
+
+def check_peer(sock) -> None:
+    """Refuse (and close) a connection to anything but a public address."""
+    if settings.MONITORING_ALLOW_PRIVATE_ADDRESSES:
+        return
+    address = sock.getpeername()[0]
+    if not is_public(address):
+        sock.close()
+        raise AddressRefused(
+            f"{address} is a local or private address; feeds are read from public ones only"
+        )
+
+
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    def connect(self):
+        super().connect()
+        check_peer(self.sock)
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self):
+        super().connect()
+        check_peer(self.sock)
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_CheckedHTTPConnection, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPSConnection, req, context=self._context)
+
+
+_opener = urllib.request.build_opener(_NoRedirects, _CheckedHTTPHandler, _CheckedHTTPSHandler)
 
 
 def retry_after(value: str | None):

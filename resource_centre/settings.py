@@ -382,6 +382,9 @@ MONITORING_TIMEOUT_SECONDS = float(os.environ.get("MONITORING_TIMEOUT_SECONDS", 
 MONITORING_MAX_FEED_BYTES = int(os.environ.get("MONITORING_MAX_FEED_BYTES", str(5 * 1024 * 1024)))
 MONITORING_MAX_REDIRECTS = int(os.environ.get("MONITORING_MAX_REDIRECTS", "5"))
 MONITORING_MAX_BACKOFF_HOURS = int(os.environ.get("MONITORING_MAX_BACKOFF_HOURS", "24"))
+# Feeds are read from public addresses only, never from this network's own (loopback,
+# private, link-local such as cloud metadata): true only where sources are on an intranet.
+MONITORING_ALLOW_PRIVATE_ADDRESSES = env_bool("MONITORING_ALLOW_PRIVATE_ADDRESSES", False)
 MONITORING_USER_AGENT = os.environ.get(
     "MONITORING_USER_AGENT", f"{os.environ.get('SITE_NAME', 'Resource Centre')} feed reader"
 )  # say who reads: outlets may contact or allow-list you by it

@@ -33,3 +33,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Jobs run inside the call that enqueues them (tests/jobs/ starts real consumers itself).
 HUEY = task_queue_settings("immediate://")  # noqa: F405
+# The tests' feed servers listen on loopback; tests/monitoring/test_polling.py turns this
+# off where the refusal is the subject.
+MONITORING_ALLOW_PRIVATE_ADDRESSES = True

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from monitoring.fetching import is_public
 from monitoring.links import link_key
 from monitoring.models import Entry, EntryState, Source
 from monitoring.polling import poll_due, poll_source
@@ -364,6 +365,42 @@ def test_a_redirect_to_another_scheme_is_refused(feed_server):
     url = feed_server.redirect("/a.xml", "file:///etc/passwd")
 
     assert "Not an http or https address" in poll_source(make_source(url)).error
+
+
+def test_a_source_on_a_local_address_is_refused_before_anything_is_asked(feed_server, settings):
+    settings.MONITORING_ALLOW_PRIVATE_ADDRESSES = False  # as in production
+    url = feed_server.serve("/rss.xml", rss(TWO_STORIES), headers=RSS_TYPE)
+    source = make_source(url)
+
+    result = poll_source(source)
+
+    assert "127.0.0.1 is a local or private address" in result.error
+    source.refresh_from_db()
+    assert "local or private address" in source.last_error and source.failures == 1
+    assert feed_server.requests == [] and not Entry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.215.14", True),
+        ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", True),
+        ("127.0.0.1", False),
+        ("::1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.9", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),  # cloud metadata
+        ("100.64.0.1", False),  # carrier-grade NAT
+        ("0.0.0.0", False),
+        ("fd00::1", False),
+        ("fe80::1%eth0", False),
+        ("::ffff:127.0.0.1", False),  # loopback written as IPv6
+        ("::ffff:93.184.215.14", True),
+    ],
+)
+def test_only_public_addresses_are_read(address, public):
+    assert is_public(address) is public
 
 
 def test_a_slow_feed_times_out(feed_server, settings):
