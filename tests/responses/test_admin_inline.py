@@ -177,7 +177,9 @@ def test_topics_and_companies_the_editor_chose_are_kept_as_chosen(publisher_clie
     assert list(response.companies.all()) == [only]
 
 
-def test_a_response_without_an_outcome_is_refused_and_nothing_is_saved(publisher_client, filed_story):
+def test_a_response_without_an_outcome_is_refused_and_nothing_is_saved(
+    publisher_client, filed_story
+):
     page = publisher_client.get(change_url(filed_story))
 
     response = publisher_client.post(change_url(filed_story), inline_row(page, outcome=""))
