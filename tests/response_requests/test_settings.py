@@ -2,6 +2,9 @@
 
 import json
 
+import pytest
+
+from response_requests.checks import site_url_errors
 from tests.resource_centre.settings_probe import run_settings
 
 PROBE = """
@@ -57,3 +60,41 @@ def test_each_comes_from_the_environment():
         values["RESPONSE_ANSWER_MAX_BYTES"],
         values["RESPONSE_ANSWER_ROOT"],
     ) == ("10", "3", "14", "1000", "/srv/private/answers")
+
+
+CHECK_PROBE = """
+import json
+import django
+from django.core import checks
+django.setup()
+print(json.dumps([m.id for m in checks.run_checks(include_deployment_checks=True)]))
+"""
+
+
+def deploy_check_ids(env: dict) -> list[str]:
+    result = run_settings({"SECRET_KEY": "x" * 50, **env}, CHECK_PROBE)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_deploy_check_refuses_a_site_address_the_links_could_not_use():
+    """`check --deploy` runs it: with ALLOWED_HOSTS=* the default SITE_URL is https://*.
+    (One interpreter: the cases are below, on the function the check calls.)"""
+    assert "response_requests.E001" in deploy_check_ids({"ALLOWED_HOSTS": "*"})
+
+
+@pytest.mark.parametrize(
+    ("site_url", "refused"),
+    [
+        ("https://example.org", False),
+        ("http://intranet.example:8000/", False),
+        ("", True),
+        ("https://*", True),
+        ("example.org", True),  # no scheme: not an address a mail client opens
+        ("ftp://example.org", True),
+    ],
+)
+def test_site_url_errors(site_url, refused):
+    errors = site_url_errors(site_url)
+    assert bool(errors) is refused
+    assert all(error.id == "response_requests.E001" for error in errors)
