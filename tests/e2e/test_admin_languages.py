@@ -178,13 +178,13 @@ def test_with_the_admin_in_french_the_switch_names_languages_in_french(web, live
     expect(web.locator(response_title.format("ar"))).to_be_hidden()
     assert shown_languages(web) == {field: ["fr"] for field in ARTICLE_FIELDS}
     # In the order of the switch: the editor's Arabic first.
-    expect(marker(web, "title_fr")).to_have_text("Written in: AR EN FR")
-    expect(marker(web, "body_fr")).to_have_text("Written in: AR EN")
-    expect(marker(web, "company_responses-0-title_fr")).to_have_text("Written in: AR EN")
+    expect(marker(web, "title_fr")).to_have_text("Rédigé en\u00a0: AR EN FR")
+    expect(marker(web, "body_fr")).to_have_text("Rédigé en\u00a0: AR EN")
+    expect(marker(web, "company_responses-0-title_fr")).to_have_text("Rédigé en\u00a0: AR EN")
 
     web.fill("#id_title_fr", "Coupure régionale : des ONG interrogent un opérateur")
     web.fill(response_title.format("fr"), "Meridian Telecom dit avoir suivi un ordre")
-    expect(marker(web, "company_responses-0-title_fr")).to_have_text("Written in: AR EN FR")
+    expect(marker(web, "company_responses-0-title_fr")).to_have_text("Rédigé en\u00a0: AR EN FR")
     web.locator("input[name=_continue]").first.click()
     expect(web.locator(".messagelist .success")).to_be_visible()
     article.refresh_from_db()

@@ -79,14 +79,14 @@ def test_a_job_delivers_through_a_real_smtp_server(db, settings):
     assert inbox.recipients == [["reader@example.org"]]
     assert message["From"] == "Resource Centre <newsroom@example.org>"
     assert message["To"] == "Reader <reader@example.org>"
-    assert message["Subject"] == "Test message from Resource Centre"
+    assert message["Subject"] == "Message de test de Resource Centre"  # in French
     assert message["Content-Language"] == "fr"
     assert message.get_content_type() == "multipart/alternative"
     body = parts(message)
     assert set(body) == {"text/plain", "text/html"}
-    assert f"on {today_in('fr')} to check" in body["text/plain"]
+    assert f"le {today_in('fr')} pour vérifier" in body["text/plain"]
     assert '<html lang="fr" dir="ltr">' in body["text/html"]
-    assert f"on {today_in('fr')} to check" in body["text/html"]
+    assert f"le {today_in('fr')} pour vérifier" in body["text/html"]
 
 
 def test_a_mail_server_that_does_not_answer_is_retried_not_lost(db, settings):

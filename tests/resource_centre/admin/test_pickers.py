@@ -288,7 +288,8 @@ def test_countries_chosen_in_the_picker_are_saved(editor_client):
 
 def test_topic_and_company_pickers_have_a_placeholder_and_a_help_line(editor_client):
     page = parse_page(editor_client.get("/admin/stories/article/add/", **FRENCH).content)
-    for name, placeholder in [("topics", "Search topics…"), ("companies", "Search companies…")]:
+    in_french = [("topics", "Rechercher des thèmes…"), ("companies", "Rechercher des entreprises…")]
+    for name, placeholder in in_french:
         select = page.xpath(f"//select[@name='{name}']")[0]
         assert "admin-autocomplete" in select.get("class")
         assert select.get("data-placeholder") == placeholder
