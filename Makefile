@@ -24,7 +24,14 @@ $(STAMP): pyproject.toml uv.lock | $(BIN)/python
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync -q --locked --inexact --group test
 	touch $(STAMP)
 
-install: $(STAMP)
+# The Nu Html Checker (npm package vnu-jar: vnu.jar, run on the machine's Java) for the suite's
+# HTML-validity test. --ignore-scripts: its postinstall would fetch a Java runtime we don't use.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 messages: install
 	$(TEST_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
@@ -63,4 +70,4 @@ soak: install
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.soak
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles
