@@ -441,7 +441,7 @@ class ItemQuerySet(PublishableQuerySet):
         return self.select_related(*related)
 
     def for_entries(self):
-        """Everything a list entry (`includes/item_entry.html`) shows, in one query: each
+        """Everything a list entry (`{% item_entry %}`) shows, in one query: each
         item with its kind's row. Entries show no topics, companies or tags."""
         return self.with_specific()
 

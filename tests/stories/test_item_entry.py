@@ -1,10 +1,10 @@
-"""The list entry include shared by topic, company, home and search pages."""
+"""The list entry (`{% item_entry %}`) shared by topic, company, home and search pages."""
 
 from types import SimpleNamespace
 
 import lxml.html
 import pytest
-from django.template.loader import render_to_string
+from django.template import Context, Template
 from django.utils.safestring import mark_safe
 
 from stories.models import Item
@@ -14,9 +14,14 @@ from tests.html import text
 pytestmark = pytest.mark.django_db
 
 
+def entry_html(item, **context) -> str:
+    """A list entry as pages render it (`{% item_entry item heading %}`)."""
+    template = Template("{% load stories_tags %}{% item_entry item heading %}")
+    return template.render(Context({"item": item, "heading": "h3", **context}))
+
+
 def render_entry(item, **context):
-    html = render_to_string("includes/item_entry.html", {"item": item, **context})
-    return lxml.html.fragment_fromstring(html)
+    return lxml.html.fragment_fromstring(entry_html(item, **context))
 
 
 def listed(obj):
@@ -26,7 +31,7 @@ def listed(obj):
 def test_entry_escapes_editor_text(db):
     article = ArticleFactory(title="<script>alert(1)</script>", summary="<b>bold</b>")
 
-    html = render_to_string("includes/item_entry.html", {"item": listed(article)})
+    html = entry_html(listed(article))
 
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
