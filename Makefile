@@ -11,7 +11,7 @@ RUN_ENV := DEBUG=true
 PG_URL ?= postgres://postgres@127.0.0.1:5432/resource_centre
 ARTICLES ?= 100000
 
-.PHONY: install run test test-postgres lint messages bench soak clean
+.PHONY: install run test test-postgres lint messages bench soak lighthouse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,13 @@ $(STAMP): pyproject.toml uv.lock | $(BIN)/python
 	touch $(STAMP)
 
 # The Nu Html Checker (npm package vnu-jar: vnu.jar, run on the machine's Java) for the suite's
-# HTML-validity test. --ignore-scripts: its postinstall would fetch a Java runtime we don't use.
+# HTML-validity test, and Lighthouse for `make lighthouse` (on Debian's chromium). Reinstalled
+# whenever package-lock.json changes. --ignore-scripts: vnu-jar's postinstall would fetch a
+# Java runtime we don't use (Lighthouse has no install scripts and downloads no browser).
+# package-lock.json keeps each package's "resolved" URL: without it `npm ci` rejects the lock
+# (@paulirish/trace_engine, under Lighthouse, asks for dist-tag "latest" versions). Where npm
+# is configured with omit-lockfile-registry-resolved, update the lock with
+# `npm install --omit-lockfile-registry-resolved=false ...`.
 NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -68,6 +74,11 @@ bench: install
 # load while items are published and edited, then PostgreSQL cut off for 10 s by a TCP proxy.
 soak: install
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.soak
+
+# Lighthouse (bench/lighthouse.py) on the demo's topic page, English and Arabic, desktop and
+# mobile: gunicorn with the production settings behind a front server for /media/.
+lighthouse: install
+	$(BIN)/python -m bench.lighthouse
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles
