@@ -25,17 +25,28 @@ class CappedPaginator(Paginator):
     """
 
     def __init__(
-        self, object_list, per_page, count_limit: int, known_count=None, max_pages=None, **kw
+        self,
+        object_list,
+        per_page,
+        count_limit: int,
+        known_count=None,
+        max_pages=None,
+        counted=None,
+        **kw,
     ):
         super().__init__(object_list, per_page, **kw)
         self.count_limit = count_limit
         self.known_count = known_count
         self.max_pages = max_pages
+        #: How many rows the caller read already, counting no further than the limit + 1.
+        self.counted_already = counted
 
     @cached_property
     def counted(self) -> int:
         if self.known_count is not None:  # kept up to date elsewhere: no counting query
             return self.known_count
+        if self.counted_already is not None:
+            return min(self.counted_already, self.count_limit + 1)
         return self.object_list.order_by()[: self.count_limit + 1].count()
 
     @cached_property
@@ -68,16 +79,27 @@ class CappedPaginator(Paginator):
         return self.counted if self.is_counted else self.count
 
 
-def paginate(request, queryset, per_page: int, count_limit=None, known_count=None, max_pages=None):
+def paginate(
+    request,
+    queryset,
+    per_page: int,
+    count_limit=None,
+    known_count=None,
+    max_pages=None,
+    counted=None,
+):
     """The page asked for by `?page=N`; a page that is not a number or past the end is a 404.
 
     With `count_limit`, the list is counted only that far (see CappedPaginator), or not at
-    all when its length is `known_count`; pages are numbered up to `max_pages`.
+    all when its length is `known_count` (or when the caller `counted` it that far already);
+    pages are numbered up to `max_pages`. `queryset` may be a list of the ids read.
     """
     if count_limit is None:
         paginator = Paginator(queryset, per_page)
     else:
-        paginator = CappedPaginator(queryset, per_page, count_limit, known_count, max_pages)
+        paginator = CappedPaginator(
+            queryset, per_page, count_limit, known_count, max_pages, counted=counted
+        )
     number = request.GET.get("page", "1")
     try:
         if len(number) > MAX_PAGE_DIGITS:

@@ -18,14 +18,22 @@ Queries, whatever the number of results:
 An unfiltered list (a topic page, a company page, the full list) reads its counts instead
 from the table kept up to date on write (`search.facet_counts`): one query whatever the
 number of results, plus the labels.
+
+A filtered list's ids, read once in its own order (at most the count limit and one more:
+`search.results`), are its *window*: the page, the count and every facet counted over the
+filtered results then start from those ids, passed as one array parameter
+(`ids_subquery()`), instead of each query filtering the whole archive again. Their cost
+follows the number of results, not the size of the archive.
 """
 
+import json
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Q, Value
+from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 from django_countries import countries
 
@@ -130,9 +138,10 @@ def _selected_keys(filterset) -> list[str]:
     return keys
 
 
-def facets(filterset, stored: StoredCounts | None = None, scope=None, capped=False):
+def facets(filterset, stored: StoredCounts | None = None, scope=None, capped=False, window=None):
     """Every facet with at least one choice, in FACET_NAMES order (see the module doc):
-    from `stored` counts when given, else counted over the filtered results.
+    from `stored` counts when given, else counted over the filtered results (whose ids are
+    `window`, when given: all of them, in any order).
 
     A filtered list longer than the count limit (`capped`) is not counted live, which
     would read every result: its choices are those of the unfiltered list of `scope`,
@@ -154,7 +163,8 @@ def facets(filterset, stored: StoredCounts | None = None, scope=None, capped=Fal
         # whose counts are kept (one small query instead of reading the whole list).
         chosen = [name for name in filterset.filters if selected_values(filterset, name)]
         kept = chosen if len(chosen) == 1 and chosen[0] in FACET_NAMES else []
-        counts = _simple_counts(filterset, selected, kept) | _related_counts(filterset, kept)
+        counts = _simple_counts(filterset, selected, kept, window)
+        counts |= _related_counts(filterset, kept, window)
         if kept:
             counts[kept[0]] = stored_counts(filterset, scope, unfiltered_only=False).counts[kept[0]]
     built = _simple_facets(counts, labels, selected)
@@ -180,17 +190,30 @@ def submitted_facets(filterset) -> list[Facet]:
     return result
 
 
-def _base(filterset, name, kept=()):
-    """The results counted for facet `name`: without its own filter if a choice is made
-    (unless its counts are `kept`, read elsewhere: then the filtered results, a cheap
-    stand-in whose counts are replaced)."""
+def ids_subquery(ids: list[int]) -> tuple[str, tuple]:
+    """(sql, params) of a one-column subquery of `ids`, however many, as one parameter: an
+    array on PostgreSQL, a JSON array on SQLite."""
+    if connection.vendor == "postgresql":
+        return "SELECT unnest(%s::bigint[])", (list(ids),)
+    return "SELECT value FROM json_each(%s)", (json.dumps(list(ids)),)
+
+
+def _base_ids(filterset, name, kept=(), window=None) -> tuple[str, tuple]:
+    """(sql, params) of the ids counted for facet `name`: the results without its own filter
+    if a choice is made (unless its counts are `kept`, read elsewhere), else the filtered
+    results: the `window` of their ids when it holds them all."""
     if selected_values(filterset, name) and name not in kept:
-        return filterset.queryset_without(name)
-    return filterset.qs
+        return _ids(filterset.queryset_without(name))
+    if window is not None:
+        return ids_subquery(window)
+    return _ids(filterset.qs)
 
 
-def _ids(queryset):
-    return queryset.order_by().values("pk")
+def _ids(queryset) -> tuple[str, tuple]:
+    try:
+        return queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (e.g. a search for '"')
+        return f"SELECT id FROM {connection.ops.quote_name(Item._meta.db_table)} WHERE 1 = 0", ()
 
 
 # --- kind, language, country, region --------------------------------------------------
@@ -202,10 +225,11 @@ def _codes(value) -> list[str]:
     return [getattr(country, "code", str(country)) for country in value or []]
 
 
-def _combinations(queryset):
-    """(kind, language, country codes, number of items) for each distinct combination."""
+def _combinations(base: tuple[str, tuple]):
+    """(kind, language, country codes, number of items) for each distinct combination of
+    the items `base` (sql, params) selects."""
     rows = (
-        Item.objects.filter(pk__in=_ids(queryset))
+        Item.objects.filter(pk__in=RawSQL(*base))
         .order_by()
         .values("kind", "original_language", "countries")
         .annotate(n=Count("pk"))
@@ -235,7 +259,7 @@ def _count_simple(combinations, name) -> dict[str, int]:
     return counts
 
 
-def _simple_counts(filterset, selected, kept=()) -> dict[str, dict[str, int]]:
+def _simple_counts(filterset, selected, kept=(), window=None) -> dict[str, dict[str, int]]:
     """Live counts of the simple facets; those in `kept` are left empty (read elsewhere)."""
     shared = None
     counts = {}
@@ -244,10 +268,10 @@ def _simple_counts(filterset, selected, kept=()) -> dict[str, dict[str, int]]:
             counts[name] = {}
             continue
         if selected[name]:
-            combinations = _combinations(filterset.queryset_without(name))
+            combinations = _combinations(_base_ids(filterset, name))
         else:
             if shared is None:
-                shared = _combinations(filterset.qs)
+                shared = _combinations(_base_ids(filterset, name, window=window))
             combinations = shared
         counts[name] = _count_simple(combinations, name)
     return counts
@@ -283,17 +307,14 @@ def _simple_facets(counts, labels, selected) -> dict[str, Facet]:
 # --- topic, company, sector, tag --------------------------------------------------------
 
 
-def _related_counts(filterset, kept=()) -> dict[str, dict[int, int]]:
+def _related_counts(filterset, kept=(), window=None) -> dict[str, dict[int, int]]:
     """{facet: {pk: items}} for topics, companies, sectors and tags, in one statement
     (those in `kept` are replaced by the caller)."""
     q = connection.ops.quote_name
     bases, base_names, params = {}, {}, []
     ctes = []
     for name in RELATED:
-        try:
-            sql, base_params = _ids(_base(filterset, name, kept)).query.sql_with_params()
-        except EmptyResultSet:  # a filter that can match nothing (e.g. a search for '"')
-            sql, base_params = f"SELECT id FROM {q(Item._meta.db_table)} WHERE 1 = 0", ()
+        sql, base_params = _base_ids(filterset, name, kept, window)
         if sql not in bases:
             bases[sql] = f"base_{len(bases)}"
             ctes.append(f"{bases[sql]}(id) AS ({sql})")

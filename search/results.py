@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
+from django.db.models.expressions import RawSQL
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -25,7 +26,13 @@ from resource_centre.pagination import (
     token_of,
     wants_keyset,
 )
-from search.facets import facets, selected_values, stored_counts, submitted_facets
+from search.facets import (
+    facets,
+    ids_subquery,
+    selected_values,
+    stored_counts,
+    submitted_facets,
+)
 from search.filters import filter_items, list_query_string, too_many_filters_message
 from search.fulltext import query as fulltext_query
 from search.fulltext.highlight import highlight_items
@@ -143,17 +150,30 @@ def result_context(request, scope=None, per_page: int | None = None):
     stored = stored_counts(filterset, list_scope)
     ids = filterset.qs.values_list("pk", flat=True)
     total = stored.total if stored else None
+    window, counted = None, None
+    if stored is None and not filterset.text_query:
+        window, counted = _window(filterset.qs)
+        if window is not None:
+            ids = window
     if wants_keyset(request):
         # A search's matches are a bounded set (even newest first), numbered pages only:
         # a position to page from would move its window of newest matches.
         if filterset.text_query:
             raise Http404(_("There is no such page."))
-        paginator = CappedPaginator(ids, per_page, COUNT_LIMIT, total, max_pages=NUMBERED_PAGES)
+        paginator = CappedPaginator(
+            ids, per_page, COUNT_LIMIT, total, max_pages=NUMBERED_PAGES, counted=counted
+        )
         page_obj = keyset_page(request, filterset.qs.only("pk", "published_at"), per_page)
         page_obj.paginator = paginator
     else:
         page_obj = paginate(
-            request, ids, per_page, COUNT_LIMIT, known_count=total, max_pages=NUMBERED_PAGES
+            request,
+            ids,
+            per_page,
+            COUNT_LIMIT,
+            known_count=total,
+            max_pages=NUMBERED_PAGES,
+            counted=counted,
         )
     items = page_obj.object_list = page_items(page_obj)
     text = filterset.text_query
@@ -169,7 +189,13 @@ def result_context(request, scope=None, per_page: int | None = None):
         ranked_bound=_ranked_bound(text, page_obj.paginator),
         search_query=text,
         newest_first=bool(text) and filterset.is_newest_first,
-        facets=facets(filterset, stored, list_scope, capped=page_obj.paginator.is_capped),
+        facets=facets(
+            filterset,
+            stored,
+            list_scope,
+            capped=page_obj.paginator.is_capped,
+            window=window,
+        ),
     )
     context["uncounted_facets"] = any(
         facet.labelled and not facet.counted for facet in context["facets"]
@@ -222,6 +248,23 @@ def page_links(page_obj, query_string: str, ranked: bool = False) -> list[PageLi
     if truncated:
         links.append(PageLink("older", _("Oldest"), href(page=LAST)))
     return links
+
+
+def _window(queryset) -> tuple[list[int] | None, int]:
+    """(ids, counted) of a filtered, newest-first list: its ids in order when it holds at
+    most COUNT_LIMIT (else None), and how many were read, COUNT_LIMIT + 1 at most.
+
+    One query reads the ids unordered, so that it stops as soon as it has COUNT_LIMIT + 1 (as
+    a capped count does); a second orders a short list's ids, from those ids alone. They
+    hold its pages, its length and the results its facets count (search.facets'
+    "window")."""
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: COUNT_LIMIT + 1])
+    if len(ids) > COUNT_LIMIT:
+        return None, len(ids)
+    if len(ids) > 1:
+        ordered = Item.objects.filter(pk__in=RawSQL(*ids_subquery(ids))).newest_first()
+        ids = list(ordered.values_list("pk", flat=True))
+    return ids, len(ids)
 
 
 def _ranked_bound(text: str, paginator) -> int:
