@@ -3,11 +3,12 @@ and the two ways editor-written markup and addresses reach a page (`rich_text`, 
 
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django import template
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.urls import NoReverseMatch, reverse, translate_url
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -36,6 +37,30 @@ class LanguageLink:
     is_current: bool
 
 
+def translate_path(request, path: str, code: str) -> str:
+    """Django's `translate_url(path, code)`, resolving `path` once per request however many
+    languages ask (a page links to itself in ten, twice over)."""
+    resolved = getattr(request, "_resolved_paths", None)
+    if resolved is None:
+        resolved = request._resolved_paths = {}
+    parts = urlsplit(path)
+    if parts.path not in resolved:
+        try:
+            resolved[parts.path] = resolve(unquote(parts.path))
+        except Resolver404:
+            resolved[parts.path] = None
+    match = resolved[parts.path]
+    if match is None:
+        return path
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with translation.override(code):
+        try:
+            url = reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return path
+    return urlunsplit((parts.scheme, parts.netloc, url, parts.query, parts.fragment))
+
+
 def _language_url(request, code: str, keep_query: bool = True) -> str:
     """The address of the page the visitor is on, in language `code`.
 
@@ -43,7 +68,7 @@ def _language_url(request, code: str, keep_query: bool = True) -> str:
     a page that does not resolve (a 404) sends the visitor to that language's home page.
     """
     path = request.get_full_path() if keep_query else request.path
-    url = translate_url(path, code)
+    url = translate_path(request, path, code)
     if url == path and code != translation.get_language():
         try:
             with translation.override(code):
@@ -97,11 +122,11 @@ def alternate_links(context):
     path = _canonical_path(request)
     tags = []
     for code, _name in settings.LANGUAGES:
-        href = request.build_absolute_uri(translate_url(path, code))
+        href = request.build_absolute_uri(translate_path(request, path, code))
         tags.append(format_html('<link rel="alternate" hreflang="{}" href="{}">', code, href))
     # x-default: the address without a language, which LocaleMiddleware redirects by the
     # browser's Accept-Language (the sitemap names the same address).
-    default = translate_url(path, settings.LANGUAGE_CODE)
+    default = translate_path(request, path, settings.LANGUAGE_CODE)
     prefix = f"/{settings.LANGUAGE_CODE}/"
     if default.startswith(prefix):
         default = "/" + default[len(prefix) :]
