@@ -17,9 +17,12 @@ seconds, so the counts of those lists (their *scopes*) are kept in `FacetCount`,
   items, changes to their topics, companies and tags, and `publish()`/`unpublish()`.
   Changes of structure (a topic moved, a company's sectors, a topic, company or tag
   deleted) rebuild everything.
-- Scheduled items (published with a future date) are counted in the table, and taken off
-  again when the counts are read (`scope_counts`), from `ItemFacets.published_at`: a
-  publication time passing changes the counts with no write at all.
+- Scheduled items (published with a future date) are not counted when written
+  (`ItemFacets.counted` False). Once their time has passed, a read adds them to what it
+  reads (`scope_counts`, from `ItemFacets.published_at`): a publication time passing
+  changes the counts with no write at all. A job once a minute (`search.tasks`) folds the
+  items that came due into the table (`fold_due()`), so a read adds at most a minute's
+  worth, however many items an archive holds scheduled.
 
 Writes that bypass the ORM's signals (raw SQL, `QuerySet.update()` of status, dates,
 kinds or countries, `bulk_create`) must call `refresh_items()` or `rebuild()`;
@@ -203,19 +206,48 @@ def refresh_items(ids: Iterable[int]) -> None:
         with transaction.atomic():
             # Lock the items (their writer holds them already): one recount at a time each.
             list(Item._base_manager.select_for_update().filter(pk__in=chunk).values_list("pk"))
-            rows = ItemFacets.objects.filter(item_id__in=chunk)
+            rows = ItemFacets.objects.filter(item_id__in=chunk, counted=True)
             stored = {row.item_id: row.values for row in rows}
             now = current_values(chunk)
+            clock = timezone.now()
             delta: Counter = Counter()
             for pk in chunk:
                 delta.subtract(contribution(stored.get(pk, ())))
-                delta.update(contribution(now[pk][1] if pk in now else ()))
+                if pk in now and now[pk][0] <= clock:
+                    delta.update(contribution(now[pk][1]))
             _apply(delta)
             ItemFacets.objects.filter(item_id__in=chunk).delete()
             ItemFacets.objects.bulk_create(
-                ItemFacets(item_id=pk, published_at=when, facet_values=" ".join(values))
+                ItemFacets(
+                    item_id=pk,
+                    published_at=when,
+                    facet_values=" ".join(values),
+                    counted=when <= clock,
+                )
                 for pk, (when, values) in now.items()
             )
+
+
+def fold_due(now=None) -> int:
+    """Add the items whose publication time has passed since they were last counted (they
+    were scheduled then) to the counts; how many. Reads are exact without it (they add the
+    items due themselves): it keeps what they add small."""
+    now = now or timezone.now()
+    due = ItemFacets.objects.filter(counted=False, published_at__lte=now)
+    ids = sorted(due.values_list("item_id", flat=True))
+    folded = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        with transaction.atomic():
+            # The items' writers lock them too (refresh_items): one of the two at a time.
+            list(Item._base_manager.select_for_update().filter(pk__in=chunk).values_list("pk"))
+            rows = list(due.filter(item_id__in=chunk))
+            delta: Counter = Counter()
+            for row in rows:
+                delta.update(contribution(row.values))
+            _apply(delta)
+            folded += due.filter(item_id__in=[row.item_id for row in rows]).update(counted=True)
+    return folded
 
 
 def forget_items(ids: Iterable[int]) -> None:
@@ -224,7 +256,8 @@ def forget_items(ids: Iterable[int]) -> None:
     with transaction.atomic():
         delta: Counter = Counter()
         for row in ItemFacets.objects.select_for_update().filter(item_id__in=ids):
-            delta.subtract(contribution(row.values))
+            if row.counted:
+                delta.subtract(contribution(row.values))
         _apply(delta)
         ItemFacets.objects.filter(item_id__in=ids).delete()
 
@@ -241,6 +274,7 @@ def rebuild() -> None:
     INSERT ... SELECT and temporary tables) may use parallel workers: at a million items the
     aggregate over some hundred million (list, value) pairs takes half the time."""
     ctes, params = _values_sql(None)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     q = connection.ops.quote_name
     counts, counted = q(FacetCount._meta.db_table), q(ItemFacets._meta.db_table)
     postgres = connection.vendor == "postgresql"
@@ -260,22 +294,26 @@ def rebuild() -> None:
             params,
         )
         cursor.execute("ANALYZE facet_work")
+        # Items still scheduled are left out of the counts (and marked so below).
         cursor.execute(
             f"CREATE {work} facet_count_work AS"
             f" SELECT '{ALL}' AS scope, facet, value, COUNT(*) AS n FROM facet_work"
-            " GROUP BY facet, value"
+            " WHERE published_at <= %s GROUP BY facet, value"
             " UNION ALL SELECT s.value, v.facet, v.value, COUNT(*)"
             " FROM facet_work s JOIN facet_work v ON v.item_id = s.item_id"
-            f" WHERE s.facet IN ({scopes}) GROUP BY s.value, v.facet, v.value"
+            f" WHERE s.facet IN ({scopes}) AND s.published_at <= %s"
+            " GROUP BY s.value, v.facet, v.value",
+            [now, now],
         )
         # DELETE, not TRUNCATE: PostgreSQL refuses to truncate a table with foreign-key
         # checks still pending in the transaction (the rows a test or a loaddata just wrote).
         cursor.execute(f"DELETE FROM {counts}")
         cursor.execute(f"DELETE FROM {counted}")
         cursor.execute(
-            f"INSERT INTO {counted} (item_id, published_at, facet_values)"
-            f" SELECT item_id, published_at, {joined}(value, ' ') FROM facet_work"
-            " GROUP BY item_id, published_at"
+            f"INSERT INTO {counted} (item_id, published_at, facet_values, counted)"
+            f" SELECT item_id, published_at, {joined}(value, ' '), published_at <= %s"
+            " FROM facet_work GROUP BY item_id, published_at",
+            [now],
         )
         cursor.execute(
             f"INSERT INTO {counts} (scope, facet, value, count)"
@@ -289,8 +327,9 @@ def rebuild() -> None:
 
 
 def scope_counts(scope: str, now=None, top: int | None = None, also=()) -> Counter:
-    """{facet value: public items} of the list `scope`, in one query: the stored counts less
-    the items of the list still scheduled at `now`.
+    """{facet value: public items} of the list `scope`, in one query: the stored counts and
+    the items of the list that came due by `now` since they were written (`fold_due()`
+    folds those in once a minute).
 
     With `top`, each facet's values are read only as far as its `top` most frequent (by the
     stored count), plus the values `also`; every value of the facets in SHORT_FACETS."""
@@ -314,8 +353,11 @@ def scope_counts(scope: str, now=None, top: int | None = None, also=()) -> Count
             f"  FROM {counts} WHERE scope = %s"
             f") ranked WHERE {' OR '.join(wanted)}"
         )
-    sql = f"{stored} UNION ALL SELECT facet_values, NULL FROM {counted} WHERE published_at > %s"
-    params.append(connection.ops.adapt_datetimefield_value(now))
+    sql = (
+        f"{stored} UNION ALL SELECT facet_values, NULL FROM {counted}"
+        " WHERE counted = %s AND published_at <= %s"
+    )
+    params += [False, connection.ops.adapt_datetimefield_value(now)]
     if scope != ALL:
         sql += " AND (' ' || facet_values || ' ') LIKE %s"
         params.append(f"% {scope} %")
@@ -323,8 +365,8 @@ def scope_counts(scope: str, now=None, top: int | None = None, also=()) -> Count
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for value, count in cursor.fetchall():
-            if count is None:
-                result.subtract(value.split())
+            if count is None:  # an item due, not in the counts yet
+                result.update(value.split())
             else:
                 result[value] += count
     return result

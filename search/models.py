@@ -17,9 +17,9 @@ class FacetCount(models.Model):
     `scope` is "all" (every item), "topic:<id>" (a topic with its sub-topics) or
     "company:<id>" (items naming the company); `value` is "total" or a facet value such as
     "kind:article", "country:FR", "region:europe", "topic:<id>", "company:<id>",
-    "sector:<id>", "tag:<id>", "language:fr". Scheduled items are counted here and taken off
-    when the counts are read (`search.facet_counts.scope_counts`), so a publication time
-    passing needs no write.
+    "sector:<id>", "tag:<id>", "language:fr". Items still scheduled when last written are not
+    counted here until their time passes (`ItemFacets.counted`): a read adds those already
+    due (`search.facet_counts.scope_counts`), so a publication time passing needs no write.
     """
 
     scope = models.CharField(_("list"), max_length=40)
@@ -40,17 +40,27 @@ class FacetCount(models.Model):
 
 class ItemFacets(models.Model):
     """The facet values a published item adds to the counts, as last counted: what a later
-    write must take off again, and what is taken off while the item is still scheduled."""
+    write must take off again. `counted` is False while they are not in the counts yet: the
+    item was scheduled when written, and its time has not been folded in since."""
 
     item = models.OneToOneField(
         Item, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=True
     )
     published_at = models.DateTimeField(_("publication date and time"), db_index=True)
     facet_values = models.TextField(_("facet values"))
+    counted = models.BooleanField(_("in the counts"), default=True)
 
     class Meta:
         verbose_name = _("counted item")
         verbose_name_plural = _("counted items")
+        indexes = [
+            # The few items not in the counts yet, by time: what a read adds once due.
+            models.Index(
+                fields=["published_at"],
+                condition=models.Q(counted=False),
+                name="item_facets_uncounted",
+            )
+        ]
 
     def __str__(self):
         return f"{self.item_id}: {self.facet_values}"

@@ -226,3 +226,89 @@ def test_a_filtered_list_longer_than_the_count_limit_is_not_counted_live(
 def test_kind_and_language_filters_leave_the_database_no_distinct_to_sort():
     filterset = filter_items(QueryDict("kind=article&language=fr"))
     assert "DISTINCT" not in str(filterset.qs.query)
+
+
+def test_a_scheduled_item_joins_the_stored_counts_when_the_job_folds_it(archive, monkeypatch):
+    """Left out of the table while scheduled, added by reads once due, then folded in by
+    the minute's job, once."""
+    topic = archive["digital"]
+    soon = timezone.now() + dt.timedelta(hours=1)
+    item = ArticleFactory(topics=[topic], published_at=soon, countries=["JP"])
+    scope = f"topic:{topic.pk}"
+    stored_jp = lambda: FacetCount.objects.filter(scope=scope, value="country:JP")  # noqa: E731
+    assert not stored_jp().exists()
+    assert facet_counts.fold_due() == 0  # not due yet
+    later = soon + dt.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert facet_counts.scope_counts(scope)["country:JP"] == 1  # added by the read
+    assert not stored_jp().exists()
+
+    assert facet_counts.fold_due() == 1
+    assert stored_jp().get().count == 1
+    assert facet_counts.scope_counts(scope)["country:JP"] == 1  # not twice
+    assert facet_counts.fold_due() == 0
+    assert_counts_exact()
+    item.delete()
+    assert_counts_exact()
+
+
+def test_an_item_edited_or_deleted_while_due_but_not_folded_is_counted_once(archive, monkeypatch):
+    topic = archive["digital"]
+    scope = f"topic:{topic.pk}"
+    before = facet_counts.scope_counts(scope)
+    soon = timezone.now() + dt.timedelta(hours=1)
+    edited = ArticleFactory(topics=[topic], published_at=soon, countries=["JP"])
+    deleted = ArticleFactory(topics=[topic], published_at=soon, countries=["KE"])
+    monkeypatch.setattr(timezone, "now", lambda: soon + dt.timedelta(minutes=1))
+    edited.countries = ["BR"]
+    edited.save()
+    assert_counts_exact()
+    deleted.delete()
+    assert_counts_exact()
+    assert facet_counts.fold_due() == 0  # the edit counted it already
+    counts = facet_counts.scope_counts(scope)
+    assert counts["country:BR"] == before["country:BR"] + 1
+    assert (counts["country:JP"], counts["country:KE"]) == (before["country:JP"], 0)
+
+
+def test_the_fold_runs_every_minute_in_the_job_queue(archive, monkeypatch):
+    from huey.contrib.djhuey import HUEY
+
+    from search.tasks import fold_due_facet_counts
+
+    task = fold_due_facet_counts.task_class()
+    assert all(task.validate_datetime(dt.datetime(2026, 12, 3, 15, minute)) for minute in (0, 7))
+    periodic = [HUEY.task_name(task) for task in HUEY._registry.periodic_tasks]
+    assert "search.tasks.fold_due_facet_counts" in periodic
+    soon = timezone.now() + dt.timedelta(hours=1)
+    ArticleFactory(topics=[archive["digital"]], published_at=soon)
+    monkeypatch.setattr(timezone, "now", lambda: soon + dt.timedelta(minutes=1))
+    assert fold_due_facet_counts.call_local() == 1
+
+
+def test_the_migration_takes_items_scheduled_before_it_off_the_counts(archive, monkeypatch):
+    """Counts kept by the earlier rule (scheduled items counted, taken off on read) are
+    turned into the new one's."""
+    import importlib
+
+    from django.apps import apps
+
+    from search.models import ItemFacets
+
+    topic = archive["digital"]
+    soon = timezone.now() + dt.timedelta(hours=1)
+    ArticleFactory(topics=[topic], published_at=soon, countries=["JP"])
+    # The earlier rule: every published item in the table, scheduled ones included (a
+    # recount as if the time had come).
+    with monkeypatch.context() as later:
+        later.setattr(timezone, "now", lambda: soon + dt.timedelta(minutes=1))
+        facet_counts.rebuild()
+    assert FacetCount.objects.filter(scope=f"topic:{topic.pk}", value="country:JP").exists()
+    assert not ItemFacets.objects.filter(counted=False).exists()
+
+    migration = importlib.import_module("search.migrations.0002_item_facets_counted")
+    migration.uncount_scheduled(apps, None)
+
+    assert not FacetCount.objects.filter(value="country:JP").exists()
+    assert list(ItemFacets.objects.filter(counted=False).values_list("published_at", flat=True))
+    assert_counts_exact()
