@@ -35,7 +35,7 @@ import itertools
 import json
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import BooleanField, F, Func, Q
+from django.db.models import F, Q
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -45,6 +45,7 @@ from companies.models import Company, Sector
 from resource_centre.addresses import SlugPaths, quote_slug
 from resource_centre.i18n import RowTexts, columns, is_translated
 from responses.models import Issue
+from search.id_lists import IdIn
 from stories.models import Item, Kind, Tag, Topic, credited_first, item_kinds, tag_links
 
 CHUNK_SIZE = 2000
@@ -104,28 +105,6 @@ ITEM_FIELDS = [
 
 
 # --- The list, a chunk of rows at a time -------------------------------------------------
-
-
-class IdIn(Func):
-    """`expression IN ids` with the ids as one parameter (an array on PostgreSQL, JSON on
-    SQLite): a chunk's thousands of ids without thousands of placeholders, which Django and
-    the database driver would otherwise process one by one, for each query of the chunk."""
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, expression, ids):
-        super().__init__(expression)
-        self.ids = [int(pk) for pk in ids]
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"{sql} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(self.ids))
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        array = "{" + ",".join(map(str, self.ids)) + "}"
-        return f"{sql} = ANY(%s::bigint[])", (*params, array)
 
 
 def plain(queryset):

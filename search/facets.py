@@ -22,11 +22,10 @@ number of results, plus the labels.
 A filtered list's ids, read once in its own order (at most the count limit and one more:
 `search.results`), are its *window*: the page, the count and every facet counted over the
 filtered results then start from those ids, passed as one array parameter
-(`ids_subquery()`), instead of each query filtering the whole archive again. Their cost
+(`search.id_lists`), instead of each query filtering the whole archive again. Their cost
 follows the number of results, not the size of the archive.
 """
 
-import json
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -46,6 +45,7 @@ from resource_centre.i18n import (
     normalise_language,
 )
 from search.facet_counts import TOTAL, scope_counts, scope_of
+from search.id_lists import ids_subquery
 from search.regions import REGIONS, regions_of
 from stories.models import Item, Kind, Tag, TaggedItem, Topic, company_pairs_sql
 
@@ -188,14 +188,6 @@ def submitted_facets(filterset) -> list[Facet]:
                 Facet(name, label, choices, counted=False, labelled=False, invalid=name in errors)
             )
     return result
-
-
-def ids_subquery(ids: list[int]) -> tuple[str, tuple]:
-    """(sql, params) of a one-column subquery of `ids`, however many, as one parameter: an
-    array on PostgreSQL, a JSON array on SQLite."""
-    if connection.vendor == "postgresql":
-        return "SELECT unnest(%s::bigint[])", (list(ids),)
-    return "SELECT value FROM json_each(%s)", (json.dumps(list(ids)),)
 
 
 def _base_ids(filterset, name, kept=(), window=None) -> tuple[str, tuple]:

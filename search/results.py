@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
-from django.db.models.expressions import RawSQL
+from django.db.models import F
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -26,16 +26,11 @@ from resource_centre.pagination import (
     token_of,
     wants_keyset,
 )
-from search.facets import (
-    facets,
-    ids_subquery,
-    selected_values,
-    stored_counts,
-    submitted_facets,
-)
+from search.facets import facets, selected_values, stored_counts, submitted_facets
 from search.filters import filter_items, list_query_string, too_many_filters_message
 from search.fulltext import query as fulltext_query
 from search.fulltext.highlight import highlight_items
+from search.id_lists import IdIn
 from stories.models import Item, Kind, Topic
 
 PER_PAGE = 20
@@ -262,7 +257,7 @@ def _window(queryset) -> tuple[list[int] | None, int]:
     if len(ids) > COUNT_LIMIT:
         return None, len(ids)
     if len(ids) > 1:
-        ordered = Item.objects.filter(pk__in=RawSQL(*ids_subquery(ids))).newest_first()
+        ordered = Item.objects.filter(IdIn(F("pk"), ids)).newest_first()
         ids = list(ordered.values_list("pk", flat=True))
     return ids, len(ids)
 
