@@ -141,6 +141,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes write to one file (the site, two consumers): a write-ahead log lets
+    # readers run beside the writer, and a transaction takes the write lock when it begins,
+    # waiting up to `timeout` seconds for it, instead of failing at once with "database is
+    # locked" when it first writes (which lost job failures and schedule claims).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: CACHE_URL=redis://127.0.0.1:6379/1 in production, local memory by default.

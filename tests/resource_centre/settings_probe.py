@@ -24,14 +24,19 @@ CONTROLLED = {
 }
 
 
-def run_settings(env: dict, code: str, timeout: int = 60) -> subprocess.CompletedProcess:
-    """Run `code` under `resource_centre.settings` with `env` (and nothing of CONTROLLED)."""
+def settings_environment(env: dict) -> dict:
+    """The caller's environment without CONTROLLED, plus `env`, for the production settings."""
     clean = {key: value for key, value in os.environ.items() if key not in CONTROLLED}
     clean.update(env, DJANGO_SETTINGS_MODULE="resource_centre.settings")
+    return clean
+
+
+def run_settings(env: dict, code: str, timeout: int = 60) -> subprocess.CompletedProcess:
+    """Run `code` under `resource_centre.settings` with `env` (and nothing of CONTROLLED)."""
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env=clean,
+        env=settings_environment(env),
         capture_output=True,
         text=True,
         timeout=timeout,

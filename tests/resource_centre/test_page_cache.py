@@ -388,10 +388,9 @@ def test_pages_are_served_uncached_while_redis_hangs_and_cached_again_after(
         ):
             down = client.get("/en/topics/t/")
             tried = proxy.accepted
-            started = time.monotonic()
             skipped = client.get("/en/topics/t/")
-            skipping_took = time.monotonic() - started
             untried = proxy.accepted == tried
+            warnings_while_down = caplog.text.count("Page cache unavailable")
             proxy.black_hole = False
             time.sleep(1.1)
             client.get("/en/topics/t/")
@@ -400,8 +399,9 @@ def test_pages_are_served_uncached_while_redis_hangs_and_cached_again_after(
 
     assert down.status_code == skipped.status_code == 200
     assert b"Still served" in down.content and skipped.content == down.content
-    assert "Page cache unavailable" in caplog.text
-    assert untried and skipping_took < 0.5
+    # The second page neither connected nor waited out a timeout on the held connection
+    # (either would have logged a second failure).
+    assert untried and warnings_while_down == 1
     assert len(cache.pages()) == 1
     cache.clear()
 
