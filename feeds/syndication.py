@@ -126,9 +126,9 @@ def entry_source(item):
 
 
 def entry_categories(item) -> list[str]:
-    """The item's public topics and its tags (both prefetched), in the feed's language."""
-    names = [localized(topic, "title").text for topic in item.topics.all()]
-    names += sorted(localized(tag, "name").text for tag in item.tags.all())
+    """The item's public topics and its tags (`for_listing()`'s), in the feed's language."""
+    names = [localized(topic, "title").text for topic in item.listed_topics]
+    names += sorted(localized(tag, "name").text for tag in item.listed_tags)
     seen = []
     for name in map(xml_text, names):
         if name and name not in seen:
