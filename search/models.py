@@ -33,6 +33,12 @@ class FacetCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scope", "value"], name="facet_count_scope_value")
         ]
+        # A list's counts, each facet's most frequent first (`scope_counts(top=...)`), read
+        # in that order from the index alone: sorting a topic's 2,500 counts by count and
+        # value took 10 of the 18 ms the read cost at 100,000 items.
+        indexes = [
+            models.Index(fields=["scope", "facet", "-count", "value"], name="facet_count_ranked")
+        ]
 
     def __str__(self):
         return f"{self.scope} {self.value}: {self.count}"
