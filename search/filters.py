@@ -23,6 +23,7 @@ out and they ignore it (`filter_items(..., newest=True)`).
 import re
 
 import django_filters
+import django_filters.constants
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -233,12 +234,31 @@ class ItemFilter(django_filters.FilterSet):
             self._topic_tree = Topic.objects.tree()
         return self._topic_tree
 
+    def given_values(self, leaving_out=()):
+        """(name, value) of each filter the query string gave a value, but those named in
+        `leaving_out`. An empty choice of topics, companies, sectors or tags is the field's
+        `queryset.none()`: skipped here, since a filter method would compile that queryset
+        (its subqueries of public items) to learn it is empty, six times a list."""
+        for name, value in self.form.cleaned_data.items():
+            if name in leaving_out:
+                continue
+            if isinstance(value, models.QuerySet):
+                if value.query.is_empty():
+                    continue
+            elif value in django_filters.constants.EMPTY_VALUES:
+                continue
+            yield name, value
+
+    def filter_queryset(self, queryset):
+        for name, value in self.given_values():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
     def queryset_without(self, *names):
         """The filtered queryset, leaving out the filters `names` (for facet counts)."""
         queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name not in names:
-                queryset = self.filters[name].filter(queryset, value)
+        for name, value in self.given_values(leaving_out=names):
+            queryset = self.filters[name].filter(queryset, value)
         return queryset
 
     @property

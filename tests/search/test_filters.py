@@ -171,3 +171,23 @@ def test_unpublished_topics_companies_and_items_never_leak(client):
     assert response.status_code == 400
     assert Item.objects.count() == 2
     assert titles(client) == ["Public on hidden topic"]
+
+
+def test_only_the_filters_given_a_value_filter_the_list(client):
+    """The filters not given (no topic, company, sector or tag chosen: their fields' empty
+    querysets) filter nothing and cost nothing: the filterset applies the kind alone."""
+    from django.http import QueryDict
+
+    from search.filters import filter_items
+
+    topic = TopicFactory(slug="land")
+    TagFactory(slug="mining")
+    ArticleFactory(title="Article", topics=[topic])
+    StoryFactory(title="Story", topics=[topic])
+
+    query = "kind=article"
+    filterset = filter_items(QueryDict(query))
+
+    assert filterset.is_valid(), filterset.errors
+    assert [name for name, _value in filterset.given_values()] == ["kind"]
+    assert titles(client, query) == ["Article"]
