@@ -48,13 +48,15 @@ run: messages
 	$(RUN_ENV) $(BIN)/python manage.py ensure_local_admin
 	$(RUN_ENV) $(BIN)/python manage.py serve_with_jobs 127.0.0.1:$(PORT)
 
-# Two workers, each test module on one of them (--dist loadfile): a module's real servers,
-# consumers and module-scoped fixtures run once. Not --dist loadgroup: pytest-xdist 3.8
-# writes a group into a test's id where pytest 9 no longer reads it, so groups are ignored.
+# Two workers, tests handed out one by one (--dist load), so that pytest-django's order holds
+# on each worker (transactional tests, which empty the tables, last). Not --dist loadfile:
+# a module's transactional tests then flush the database between other modules' tests.
+# Not --dist loadgroup: pytest-xdist 3.8 writes a group into a test's id where pytest 9 no
+# longer reads it, so it is --dist load anyway; what must run once at a time takes a lock.
 test: messages lint
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+	$(BIN)/python -m pytest -n 2 --dist load -q
 
 # The same suite on PostgreSQL (the role needs CREATEDB: pytest-django makes test_<name>).
 test-postgres:

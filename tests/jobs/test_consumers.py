@@ -7,12 +7,15 @@ run once, in CI's SQLite pass. Without Redis they skip, except on CI (REQUIRE_BR
 CI=true), where they fail.
 """
 
+import fcntl
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +32,7 @@ REDIS_URL = "redis://127.0.0.1:6379/5"
 ON_CI = os.environ.get("REQUIRE_BROWSER") == "1" or os.environ.get("CI") == "true"
 PERIODIC = "tests.jobs.probe.tasks.every_minute"
 TIMEOUT = 60
+LOCK_FILE = Path(tempfile.gettempdir()) / "resource-centre-consumer-tests.lock"
 
 
 def redis_or_skip() -> redis.Redis:
@@ -116,13 +120,26 @@ class Site:
             ).fetchall()
 
 
+@contextmanager
+def only_site_on_the_queue():
+    """Held while a site runs: the module's tests may be handed to both test workers
+    (`make test` runs --dist load), and two sites' consumers on one Redis queue would run
+    each other's jobs. The second worker's site waits for the first to stop."""
+    with open(LOCK_FILE, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     if connection.vendor != "sqlite":
         pytest.skip("real consumers run in the SQLite pass (their database is a throwaway file)")
     queue = redis_or_skip()
-    queue.flushdb()
-    with smtp_server() as (inbox, port):
+    with only_site_on_the_queue(), smtp_server() as (inbox, port):
+        queue.flushdb()
         site = Site(tmp_path_factory.mktemp("consumers"), port)
         site.inbox = inbox
         # Every table: the project's own periodic jobs run here too (the facet counts' fold

@@ -42,7 +42,7 @@ from tests.factories import ArticleFactory, TopicFactory
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    # One pair of servers for the module (`make test` runs --dist loadfile).
+    # One pair of servers for the module's tests on this worker.
     pytest.mark.xdist_group("scale_out"),
 ]
 
