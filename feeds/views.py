@@ -64,7 +64,7 @@ def bad_request(message: str):
 
 def feed_items(queryset, limit):
     """The list's first `limit` items with what an entry shows: each kind's fields, public
-    topics and companies, and tags, in a constant number of queries.
+    topics and tags (`for_listing()`), in a constant number of queries.
 
     The ids come first, from the list's own query walking the newest-first index, then the
     rows by primary key: the list's filters and every kind's table in one query took
