@@ -246,3 +246,54 @@ def test_stored_vectors_equal_the_vectors_the_index_module_computes():
         )
         assert row["stored"] == row["computed"], code
     assert "'ann':" in Item.objects.annotate(v=StoredVector("en")).values_list("v", flat=True)[0]
+
+
+def python_bigrams(text: str) -> str:
+    """Every pair of neighbouring characters, then the last character, joined by spaces."""
+    if len(text) < 2:
+        return text
+    return " ".join(text[i : i + 2] for i in range(len(text) - 1)) + " " + text[-1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "人", "人権", "企業の人権侵害", "Big Co 中国", "a b", "  ", "行\n改行\n", "a\tb\r\nc"]
+    + ["한국어 ok", "\n"],
+)
+def test_the_cjk_pairs_function_gives_every_pair_of_characters_then_the_last(text):
+    """The regular-expression version gives, for any text, exactly what the first version's
+    loop over every position gave, so the CJK vectors stored before it stay right."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rc_cjk_bigrams(%s)", [text])
+        assert cursor.fetchone()[0] == python_bigrams(text)
+
+
+def test_cjk_vectors_stored_before_the_faster_pairs_function_match_it():
+    """An item written while the first version (a loop) computed the pairs keeps vectors
+    equal to those the regular-expression version computes: migration 0014 rewrites no
+    row. (The function is replaced inside the test's transaction, rolled back after.)"""
+    import importlib
+
+    from search.fulltext.index import BIGRAMS_FUNCTION_SQL, StoredVector, search_vector
+    from tests.factories import ArticleFactory
+
+    migration = importlib.import_module("stories.migrations.0014_faster_cjk_bigrams")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.LOOP_FUNCTION_SQL)
+    ArticleFactory(
+        title="Cobalt miners",
+        title_ja="人権侵害の報告",
+        body_zh_hans="<p>人权\n报告</p>",
+        summary_ko="인권 침해",
+        author="Ann Author",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(BIGRAMS_FUNCTION_SQL)
+    for code in ("ja", "ko", "zh-hans"):
+        row = (
+            Item.objects.annotate(computed=search_vector(code), stored=StoredVector(code))
+            .values("computed", "stored")
+            .get()
+        )
+        assert row["stored"] == row["computed"], code
+        assert row["stored"], code
