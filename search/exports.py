@@ -7,10 +7,10 @@ never rename or reorder them.
 How a download of a million rows stays fast and flat in memory:
 
 - **The list a chunk at a time, by keyset** (`value_chunks()`): newest first (every list
-  without a text query) is read CHUNK_SIZE rows after the last one's (published_at, id),
-  a walk down the newest-first index however deep, never an OFFSET; the first chunk is
-  small, so that the first rows come at once. Any other order (a text query's relevance,
-  at most a thousand rows) is read once as ids through a cursor.
+  without a text query) is read CHUNK_SIZE ids after the last one's (published_at, id),
+  a walk down the newest-first index however deep, never an OFFSET, then those rows by
+  id; the first chunk is small, so that the first rows come at once. Any other order (a
+  text query's relevance, at most a thousand rows) is read once as ids through a cursor.
 - **The same few narrow queries a chunk**, whatever it holds: the items' own columns and
   their kind's (an article's author, a response's company and dates, joined row by row)
   with `values()` (no model instances, no bodies); then one query each for their topics,
@@ -120,32 +120,38 @@ def value_chunks(queryset, fields, size: int, first: int | None = None):
     """The rows of `queryset` as dicts of `fields`, in its order, as lists of at most `size`
     (the first of at most `first`, so that a download's first rows come at once).
 
-    Newest first (or any order of plain columns ending with the primary key) is read by
-    keyset: each chunk is one query for the next `size` rows after the last one's keys,
-    a walk down the order's index however deep, never an OFFSET, with the kinds' tables
-    joined row by row as it goes. Any other order (a text query's relevance: at most a
-    thousand rows) is read once as ids through a cursor, and each chunk's rows by id.
+    Each chunk is two queries: the next ids of the list, then those rows by id (with the
+    kinds' tables joined row by row). Newest first (or any order of plain columns ending
+    with the primary key) reads each chunk's ids by keyset, after the last one's keys: a
+    walk down the order's index however deep, never an OFFSET, reading only the index's
+    narrow entries for the rows a filter (a company, a country) leaves out rather than
+    the wide rows themselves. Any other order (a text query's relevance: at most a
+    thousand rows) is read once as ids through a cursor.
     """
     sizes = itertools.chain([min(first or size, size)], itertools.repeat(size))
+    public = queryset.model.objects.published()
+
+    def rows_of(ids) -> list[dict]:
+        rows = plain(public.filter(IdIn(F("pk"), ids)).order_by()).values(*fields)
+        by_pk = {row["pk"]: row for row in rows}
+        return [by_pk[pk] for pk in ids if pk in by_pk]
+
     order = keyset_order(queryset)
     if order is None:
         ids = queryset.values_list("pk", flat=True).iterator(chunk_size=size)
-        public = queryset.model.objects.published()
         while chunk := list(itertools.islice(ids, next(sizes))):
-            rows = plain(public.filter(IdIn(F("pk"), chunk)).order_by()).values(*fields)
-            by_pk = {row["pk"]: row for row in rows}
-            yield [by_pk[pk] for pk in chunk if pk in by_pk]
+            yield rows_of(chunk)
         return
     names = [name for name, _descending in order]
-    rows = plain(queryset).values(*fields, *(name for name in names if name not in fields))
+    keys = plain(queryset).values_list(*names)
     after = Q()
     for limit in sizes:
-        chunk = list(rows.filter(after)[:limit])
+        chunk = list(keys.filter(after)[:limit])
         if chunk:
-            yield chunk
+            yield rows_of([row[-1] for row in chunk])
         if len(chunk) < limit:
             return
-        after = after_keys(order, [chunk[-1][name] for name in names])
+        after = after_keys(order, chunk[-1])
 
 
 def keyset_order(queryset) -> list[tuple[str, bool]] | None:
