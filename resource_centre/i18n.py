@@ -18,8 +18,10 @@ LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
+@functools.cache
 def column(field: str, language: str) -> str:
-    """The column holding `field` in `language` (`title`, `zh-hans` -> `title_zh_hans`)."""
+    """The column holding `field` in `language` (`title`, `zh-hans` -> `title_zh_hans`);
+    remembered, since a list asks it for every row and language."""
     return build_localized_fieldname(field, language)
 
 

@@ -150,6 +150,23 @@ class ItemFilterForm(forms.Form):
         return cleaned
 
 
+class SlugChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """A choice of `model`'s objects by slug, from the public ones `queryset` gives. That
+    queryset (for tags, subqueries of every public item) is built only when the query
+    string names the filter: a list without it (most lists, for most of these filters)
+    gets the model's `none()`, the empty choice, which costs nothing to build."""
+
+    def __init__(self, *args, model, **kwargs):
+        self.choice_model = model
+        super().__init__(*args, to_field_name="slug", **kwargs)
+
+    def get_queryset(self, request):
+        parent = getattr(self, "parent", None)
+        if parent is not None and parent.is_bound and self.field_name not in parent.data:
+            return self.choice_model._default_manager.none()
+        return super().get_queryset(request)
+
+
 class ItemFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_text", max_length=MAX_QUERY_LENGTH
@@ -163,20 +180,20 @@ class ItemFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=Kind.choices, distinct=False
     )
-    topic = django_filters.ModelMultipleChoiceFilter(
+    topic = SlugChoiceFilter(
         label=_("Topic"),
-        to_field_name="slug",
+        model=Topic,
         queryset=published_topics,
         method="filter_topics",
     )
-    company = django_filters.ModelMultipleChoiceFilter(
+    company = SlugChoiceFilter(
         label=_("Company"),
-        to_field_name="slug",
+        model=Company,
         queryset=published_companies,
         method="filter_companies",
     )
-    sector = django_filters.ModelMultipleChoiceFilter(
-        label=_("Sector"), to_field_name="slug", queryset=all_sectors, method="filter_sectors"
+    sector = SlugChoiceFilter(
+        label=_("Sector"), model=Sector, queryset=all_sectors, method="filter_sectors"
     )
     country = django_filters.MultipleChoiceFilter(
         label=_("Country"), choices=country_choices, method="filter_countries"
@@ -190,9 +207,7 @@ class ItemFilter(django_filters.FilterSet):
         choices=settings.LANGUAGES,
         distinct=False,
     )
-    tag = django_filters.ModelMultipleChoiceFilter(
-        label=_("Tag"), to_field_name="slug", queryset=public_tags, method="filter_tags"
-    )
+    tag = SlugChoiceFilter(label=_("Tag"), model=Tag, queryset=public_tags, method="filter_tags")
     date_from = django_filters.DateFilter(
         label=_("From"),
         field_name="published_at",
@@ -205,16 +220,16 @@ class ItemFilter(django_filters.FilterSet):
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    in_topic = django_filters.ModelMultipleChoiceFilter(
+    in_topic = SlugChoiceFilter(
         label=_("Within topic"),
-        to_field_name="slug",
+        model=Topic,
         queryset=published_topics,
         method="filter_in_topics",
         widget=forms.MultipleHiddenInput,
     )
-    in_company = django_filters.ModelMultipleChoiceFilter(
+    in_company = SlugChoiceFilter(
         label=_("Within company"),
-        to_field_name="slug",
+        model=Company,
         queryset=published_companies,
         method="filter_in_companies",
         widget=forms.MultipleHiddenInput,

@@ -639,10 +639,14 @@ class Item(Publishable):
         rel = item_kinds().get(kind)
         return rel.related_model if rel is not None else Item
 
+    @property
+    def page_url_name(self) -> str:
+        """The URL name of this item's kind's page, from `kind` alone (no query)."""
+        return self.URL_NAME if self.KIND else self.kind_model(self.kind).URL_NAME
+
     def get_absolute_url(self):
         """The detail page of this item's kind, from `kind` and `slug` alone (no query)."""
-        url_name = self.URL_NAME if self.KIND else self.kind_model(self.kind).URL_NAME
-        return reverse(url_name, kwargs={"slug": self.slug})
+        return reverse(self.page_url_name, kwargs={"slug": self.slug})
 
     @property
     def specific(self):

@@ -14,9 +14,10 @@ from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from resource_centre.addresses import SlugPaths
 from resource_centre.i18n import LANGUAGE_NAMES, LocalizedText, is_rtl, localized
 from resource_centre.templatetags.site_tags import bidi_list, lang_attrs
-from stories.models import EXCERPT_WORDS
+from stories.models import EXCERPT_WORDS, Kind
 
 register = template.Library()
 
@@ -101,28 +102,42 @@ def entry(item):
 
 #: The tags a list entry's title may be in (its page's heading level).
 ENTRY_HEADINGS = ("h2", "h3", "h4")
-#: An entry's time stamp as its `datetime` attribute gives it (ISO 8601).
-ISO_DATETIME = r"Y-m-d\TH:i:sO"
+#: An entry's time stamp as its `datetime` attribute gives it (ISO 8601, as Django's
+#: "Y-m-d\\TH:i:sO": 2026-12-04T09:30:00+0000).
+ISO_DATETIME = "%Y-%m-%dT%H:%M:%S%z"
+#: Each kind's name (lazy: in the language of the page it is shown on).
+KIND_LABELS = dict(Kind.choices)
+#: Where a page's entries keep the paths around their slugs, per kind and language: one
+#: `reverse()` per kind and language for the page instead of one per entry and language.
+PATHS = "stories_tags.entry_paths"
 
 
-@register.simple_tag
-def item_entry(item, heading="h3"):
+def _item_path(context, item, language: str) -> str:
+    paths = context.render_context.get(PATHS)
+    if paths is None:
+        paths = context.render_context[PATHS] = SlugPaths()
+    return paths.path(item.page_url_name, item.slug, language)
+
+
+@register.simple_tag(takes_context=True)
+def item_entry(context, item, heading="h3"):
     """One list entry (`<article class="entry">`) for `item`, as topic, company, home and
     search pages list them. Rendered in Python, every value escaped on the way in: a
     template include per entry cost more than the page's queries."""
     e = entry(item)
     esc = conditional_escape
     heading = heading if heading in ENTRY_HEADINGS else "h3"
-    url = esc(item.get_absolute_url())
+    url = esc(_item_path(context, item, translation.get_language()))
     published = localtime(item.published_at) if item.published_at else None
     title = esc(e.title)
     parts = [
         f'<article class="entry entry-{esc(item.kind)}">',
-        f'<p class="entry-meta"><span class="entry-kind">{esc(item.get_kind_display())}</span>',
+        f'<p class="entry-meta"><span class="entry-kind">'
+        f"{esc(KIND_LABELS.get(item.kind, item.kind))}</span>",
     ]
     if published:
         parts.append(
-            f'<time datetime="{date_format(published, ISO_DATETIME)}">'
+            f'<time datetime="{published.strftime(ISO_DATETIME)}">'
             f"{esc(localized_date(published, 'DATE_FORMAT'))}</time>"
         )
     parts.append("</p>")
@@ -151,8 +166,7 @@ def item_entry(item, heading="h3"):
     hide = esc(_("Hide"))
     for t in e.translations:
         code, name = esc(t.code), esc(t.name)
-        with translation.override(t.code):
-            translated_url = esc(item.get_absolute_url())
+        translated_url = esc(_item_path(context, item, t.code))
         translated_excerpt = f"<p>{esc(t.excerpt)}</p>" if t.excerpt else ""
         parts.append(
             '<details class="entry-translation"><summary>'
