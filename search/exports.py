@@ -51,6 +51,8 @@ from stories.models import Item, Kind, Tag, Topic, credited_first, item_kinds, t
 CHUNK_SIZE = 2000
 #: The first chunk is small: a download's first rows come after a few milliseconds.
 FIRST_CHUNK_SIZE = 100
+#: A keyset query reads the ids of this many chunks at once (value_chunks()).
+IDS_PER_CHUNK = 5
 SEPARATOR = " | "
 FORMULA_STARTS = frozenset("=+-@\t\r")
 
@@ -145,13 +147,16 @@ def value_chunks(queryset, fields, size: int, first: int | None = None):
     names = [name for name, _descending in order]
     keys = plain(queryset).values_list(*names)
     after = Q()
-    for limit in sizes:
-        chunk = list(keys.filter(after)[:limit])
-        if chunk:
-            yield rows_of([row[-1] for row in chunk])
-        if len(chunk) < limit:
+    # Ids IDS_PER_CHUNK chunks at a time after the first: each id query pays for its
+    # filters' subqueries (a company's 60,000 links at a million items) once.
+    limits = itertools.chain([next(sizes)], itertools.repeat(size * IDS_PER_CHUNK))
+    for limit in limits:
+        keyed = list(keys.filter(after)[:limit])
+        for start in range(0, len(keyed), size):
+            yield rows_of([row[-1] for row in keyed[start : start + size]])
+        if len(keyed) < limit:
             return
-        after = after_keys(order, chunk[-1])
+        after = after_keys(order, keyed[-1])
 
 
 def keyset_order(queryset) -> list[tuple[str, bool]] | None:

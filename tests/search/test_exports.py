@@ -305,10 +305,11 @@ def test_items_unpublished_or_deleted_while_a_download_streams_are_left_out(clie
     ]
 
 
-#: The most queries one chunk of a download takes, whatever its items: their columns and
-#: their kinds', their topics, tags and companies, and the names of topics, tags and
-#: credited companies not met before (responses: their columns, issues, the names of
-#: issues not met before, and for companies not met before, four more).
+#: The most queries one chunk of a download takes, whatever its items: their ids (one query
+#: reads five chunks' ids), their columns and their kinds', their topics, tags and
+#: companies, and the names of topics, tags and credited companies not met before
+#: (responses: their columns, issues, the names of issues not met before, and for
+#: companies not met before, four more).
 QUERIES_PER_CHUNK = 7
 
 
