@@ -191,3 +191,22 @@ def test_only_the_filters_given_a_value_filter_the_list(client):
     assert filterset.is_valid(), filterset.errors
     assert [name for name, _value in filterset.given_values()] == ["kind"]
     assert titles(client, query) == ["Article"]
+
+
+def test_a_choice_the_query_string_does_not_name_builds_no_queryset_of_public_objects():
+    """Tags, topics, companies and sectors a list is not filtered by get the empty choice
+    (nothing to build); a named one gets the public objects, so a tag only drafts carry is
+    still refused."""
+    from django.http import QueryDict
+
+    from search.filters import filter_items
+
+    StoryFactory().tags.add(TagFactory(slug="mining"))
+    StoryFactory(status=Status.DRAFT).tags.add(TagFactory(slug="drafted"))
+    fields = filter_items(QueryDict("kind=article")).form.fields
+    assert all(fields[name].queryset.query.is_empty() for name in ("topic", "tag", "sector"))
+
+    named = filter_items(QueryDict("tag=mining"))
+    assert named.is_valid(), named.errors
+    assert [tag.slug for tag in named.form.fields["tag"].queryset] == ["mining"]
+    assert not filter_items(QueryDict("tag=drafted")).is_valid()

@@ -429,3 +429,14 @@ def test_topic_ordering_is_by_position(db):
     second = TopicFactory(position=2)
     first = TopicFactory(position=1)
     assert list(Topic.objects.published()) == [first, second]
+
+
+def test_an_entrys_time_gives_the_full_publication_time_with_its_offset(client):
+    topic = TopicFactory()
+    ArticleFactory(
+        topics=[topic], published_at=timezone.make_aware(dt.datetime(2020, 8, 4, 10, 5, 9))
+    )
+
+    (entry,) = entries(client.get(topic_url(topic)))
+
+    assert entry.xpath(".//time")[0].get("datetime") == "2020-08-04T10:05:09+0000"
